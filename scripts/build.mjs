@@ -1,0 +1,69 @@
+// Build: esbuild bundles the three entry points into dist/ (extension, debug adapter, CLI) and transpiles every
+// TypeScript file under src/, test/ and bench/ into out/ (one file each, CommonJS) for `node --test` and the
+// extension test suite. Type checking is `npm run typecheck` (tsc --noEmit): esbuild never blocks on types.
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const watch = process.argv.includes('--watch');
+
+function tsFiles(dir) {
+  const out = [];
+  let entries;
+  try { entries = readdirSync(join(root, dir)); } catch { return out; }
+  for (const name of entries) {
+    const rel = join(dir, name);
+    if (statSync(join(root, rel)).isDirectory()) out.push(...tsFiles(rel));
+    else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) out.push(rel);
+  }
+  return out;
+}
+
+const bundles = {
+  absWorkingDir: root,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  external: ['vscode'],
+  outdir: 'dist',
+  entryPoints: {
+    extension: 'src/extension/extension.ts',
+    debugAdapter: 'src/adapter/debugAdapter.ts',
+    cli: 'src/cli/main.ts',
+  },
+  logLevel: 'warning',
+};
+
+const perFile = {
+  absWorkingDir: root,
+  bundle: false,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: 'inline',
+  outdir: 'out',
+  outbase: '.',
+  entryPoints: [...tsFiles('src'), ...tsFiles('test'), ...tsFiles('bench')],
+  logLevel: 'warning',
+};
+
+function copyAssets() {
+  mkdirSync(join(root, 'dist'), { recursive: true });
+  // iced-x86 loads its wasm from __dirname, which is dist/ once bundled.
+  copyFileSync(join(root, 'node_modules/iced-x86/iced_x86_bg.wasm'), join(root, 'dist/iced_x86_bg.wasm'));
+}
+
+if (watch) {
+  copyAssets();
+  const a = await esbuild.context(bundles);
+  const b = await esbuild.context(perFile);
+  await Promise.all([a.watch(), b.watch()]);
+  console.log('watching src/, test/, bench/ ...');
+} else {
+  copyAssets();
+  await Promise.all([esbuild.build(bundles), esbuild.build(perFile)]);
+}

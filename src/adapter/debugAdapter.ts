@@ -1,0 +1,3 @@
+// Placeholder until src/adapter is written (owned by the adapter work).
+process.stderr.write('gosyscall debug adapter: not built yet\n');
+process.exit(1);
