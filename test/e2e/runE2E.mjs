@@ -1,0 +1,171 @@
+// End-to-end tests inside a real VS Code: code-server (VS Code 1.100.3 server) + Debian's Chromium driven by
+// playwright-core. Installs code-server once into .vscode-test/, starts it in test mode with this extension under
+// development, runs out/test/e2e/suite/index.js through the standard run() contract, serves screenshot requests
+// from the suite (test/e2e/suite/README.md) into test-results/, and kills the server's whole process group.
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import { join, dirname } from 'node:path';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const require = createRequire(import.meta.url);
+const results = join(root, 'test-results');
+const TIMEOUT_MS = Number(process.env.GOSYSCALL_E2E_TIMEOUT_MS ?? 300_000);
+
+function log(msg) { process.stdout.write(`e2e: ${msg}\n`); }
+
+function fail(msg) {
+  process.stdout.write(`e2e: ${msg}\n`);
+  process.exitCode = 1;
+}
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.on('error', reject);
+  });
+}
+
+async function waitForHttp(url, ms) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    try { const r = await fetch(url); if (r.status < 500) return; } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`code-server did not answer at ${url} within ${ms} ms`);
+}
+
+async function main() {
+  const suite = join(root, 'out/test/e2e/suite/index.js');
+  if (!existsSync(join(root, 'dist/extension.js')) || !existsSync(suite)) {
+    return fail('build first: npm run build (dist/extension.js and out/test/e2e/suite/index.js are needed)');
+  }
+  const inst = spawnSync('bash', [join(root, 'scripts/install-code-server.sh')], { stdio: 'inherit' });
+  if (inst.status !== 0) return fail('code-server is not available (see the message above)');
+
+  mkdirSync(results, { recursive: true });
+  // Outside the repository, so VS Code's git does not offer to open the parent repository.
+  const tmp = join(tmpdir(), 'gosyscall-e2e');
+  rmSync(tmp, { recursive: true, force: true });
+  const workspace = join(tmp, 'workspace');
+  cpSync(join(root, 'samples'), workspace, { recursive: true });
+  const data = join(tmp, 'data');
+  // Settings a person's fresh profile would not have but a test wants: no welcome page, no tips, no telemetry.
+  // The web workbench keeps user settings in the browser, so they go in as the server's machine settings.
+  const settings = JSON.stringify({
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'telemetry.telemetryLevel': 'off',
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'update.mode': 'none',
+    'security.workspace.trust.enabled': false,
+    'git.openRepositoryInParentFolders': 'never',
+    'workbench.colorTheme': process.env.GOSYSCALL_E2E_THEME ?? 'Default Dark Modern',
+  }, null, 2);
+  for (const dir of ['data/Machine', join(workspace, '.vscode')]) {
+    mkdirSync(join(dir.startsWith('/') ? '' : data, dir), { recursive: true });
+    writeFileSync(join(dir.startsWith('/') ? '' : data, dir, 'settings.json'), settings);
+  }
+
+  // The suite asks for screenshots over HTTP; the page is only known once the browser is up.
+  let page = null;
+  const shots = createServer(async (req, res) => {
+    const u = new URL(req.url, 'http://x');
+    if (u.pathname === '/log') { // the suite's own report lines (test names, failures)
+      process.stdout.write(`  ${u.searchParams.get('line') ?? ''}\n`);
+      res.writeHead(200).end('ok');
+      return;
+    }
+    const name = u.searchParams.get('name') ?? 'shot';
+    const safe = name.replace(/[^\w.-]+/g, '_');
+    try {
+      if (!page) throw new Error('no page yet');
+      await page.screenshot({ path: join(results, `${safe}.png`) });
+      log(`screenshot test-results/${safe}.png`);
+      res.writeHead(200).end('ok');
+    } catch (e) {
+      res.writeHead(500).end(String(e));
+    }
+  });
+  const shotPort = await freePort();
+  await new Promise((r) => shots.listen(shotPort, '127.0.0.1', r));
+
+  const port = await freePort();
+  const serverMain = join(root, '.vscode-test/node_modules/code-server/lib/vscode/out/server-main.js');
+  const server = spawn(process.execPath, [serverMain, '--host', '127.0.0.1', '--port', String(port),
+    '--without-connection-token', '--accept-server-license-terms', '--enable-smoke-test-driver',
+    '--disable-workspace-trust', '--disable-telemetry',
+    '--server-data-dir', data, '--user-data-dir', join(data, 'user'), '--extensions-dir', join(data, 'ext')], {
+    detached: true, // its own process group: children (extension host, adapters) outlive the server otherwise
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      GOSYSCALL_E2E_SCREENSHOT_URL: `http://127.0.0.1:${shotPort}/`,
+      GOSYSCALL_E2E_WORKSPACE: workspace,
+    },
+  });
+  let serverLog = '';
+  server.stdout.on('data', (d) => { serverLog += d; });
+  server.stderr.on('data', (d) => { serverLog += d; });
+  const killServer = () => { try { process.kill(-server.pid, 'SIGKILL'); } catch { /* already gone */ } };
+  process.on('exit', killServer);
+
+  let browser = null;
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}/version`, 60_000);
+    const { chromium } = require('playwright-core');
+    const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+    browser = await chromium.launchPersistentContext(join(tmp, 'chromium'), {
+      executablePath: chromiumPath,
+      headless: true,
+      viewport: { width: 1400, height: 900 },
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync'],
+    });
+    page = browser.pages()[0] ?? await browser.newPage();
+    const exited = new Promise((resolve) => {
+      page.exposeFunction('codeAutomationExit', (code) => resolve(code));
+    });
+    page.on('console', (m) => {
+      const t = m.text();
+      if (/\[e2e\]|Error|failed/i.test(t) &&
+        !/ERR_CONNECTION|net::|favicon|ENOTFOUND|marketplace|gallery|status of 404|manifest\.json|ServiceWorker/.test(t)) {
+        process.stdout.write(`  [browser] ${t.slice(0, 400)}\n`);
+      }
+    });
+    const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
+    const payload = [['extensionDevelopmentPath', remote(root)],
+      ['extensionTestsPath', remote(join(root, 'out/test/e2e/suite/index.js'))]];
+    const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}` +
+      `&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    log(`code-server at http://127.0.0.1:${port}/, workspace ${workspace}`);
+    await page.goto(url);
+    let timer;
+    const timeout = new Promise((resolve) => { timer = setTimeout(() => resolve('timeout'), TIMEOUT_MS); });
+    const code = await Promise.race([exited, timeout]);
+    clearTimeout(timer);
+    await page.screenshot({ path: join(results, 'zz-final.png') }).catch(() => {});
+    if (code === 'timeout') {
+      fail(`the suite did not finish within ${TIMEOUT_MS / 1000} s (last screenshot: test-results/zz-final.png)`);
+    } else if (code !== 0) {
+      fail(`the suite failed with exit code ${code}; extension host output is above, screenshots in test-results/`);
+    } else {
+      log('1 passed, 0 failed');
+    }
+  } catch (e) {
+    fail(String(e?.stack ?? e));
+    process.stdout.write(serverLog.slice(-4000));
+  } finally {
+    await browser?.close().catch(() => {});
+    shots.close();
+    killServer();
+  }
+}
+
+await main();
+process.exit(process.exitCode ?? 0);
