@@ -6,8 +6,10 @@
   'use strict';
   const vscode = acquireVsCodeApi();
   const app = document.getElementById('app');
-  let state = { body: null, lanes: [], running: false };
-  let scale = 0;          // px per ns; 0 = fit on the next draw
+  let state = { body: null, lanes: [], running: false, origin: 0 };
+  let zoomFactor = 1;     // 1 = the whole run fits the width; the px/ns scale follows the data at every draw
+  let scale = 1;          // px per ns of the last draw
+  const MAX_WIDTH = 400000;
   const LABEL_W = 76;
 
   function el(tag, cls, text) {
@@ -19,7 +21,7 @@
 
   function fmt(ns) {
     const a = Math.abs(ns);
-    const t = (x) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2)).replace(/\.?0+$/, '');
+    const t = (x) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2)).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
     if (a < 1e3) return Math.round(ns) + 'ns';
     if (a < 1e6) return t(ns / 1e3) + 'µs';
     if (a < 1e9) return t(ns / 1e6) + 'ms';
@@ -60,11 +62,12 @@
     if (!body) return;
     const prev = app.querySelector('.body');
     const scrollLeft = keepScroll && prev ? prev.scrollLeft : undefined;
-    const t0 = Math.min(0, ...body.intervals.map((i) => i.start));
+    const t0 = state.origin;
     const t1 = Math.max(body.t, ...body.intervals.map((i) => i.end), t0 + 1);
-    const avail = Math.max(200, window.innerWidth - LABEL_W - 24);
-    if (!scale) scale = avail / (t1 - t0);
-    const x = (t) => LABEL_W + (t - t0) * scale;
+    const avail = Math.max(200, document.documentElement.clientWidth - LABEL_W - 40);
+    zoomFactor = Math.max(1, Math.min(zoomFactor, MAX_WIDTH / avail));
+    scale = (avail / (t1 - t0)) * zoomFactor;
+    const x = (t) => LABEL_W + (Math.max(t, t0) - t0) * scale;
     const width = LABEL_W + (t1 - t0) * scale + 16;
 
     app.replaceChildren();
@@ -76,8 +79,8 @@
     const fit = el('button', '', 'Fit (0)');
     zin.addEventListener('click', () => zoom(2));
     zout.addEventListener('click', () => zoom(0.5));
-    fit.addEventListener('click', () => { scale = 0; draw(false); });
-    bar.append(zin, zout, fit, el('span', 'now', 't = ' + fmt(body.t) + (state.running ? ' (running…)' : '')),
+    fit.addEventListener('click', () => { zoomFactor = 1; draw(false); });
+    bar.append(zin, zout, fit, el('span', 'now', 't = +' + fmt(body.t - t0) + (state.running ? ' (running…)' : '')),
       el('span', 'hint', '↑↓ lanes · ←→ pan · +/− zoom · Enter on a syscall: travel back'));
     const legend = el('div', 'legend');
     for (const [name, v] of [['running', '--c-running'], ['syscall', '--c-syscall'], ['runnable / spinning', '--c-runnable'],
@@ -94,9 +97,11 @@
 
     const axis = el('div', 'axis');
     const step = niceStep((t1 - t0) / Math.max(2, (width - LABEL_W) / 110));
-    for (let t = Math.ceil(t0 / step) * step; t <= t1; t += step) {
-      const tick = el('div', 'tick', fmt(t));
-      tick.style.left = x(t) + 'px';
+    for (let k = 0; k <= 4000; k++) {          // bounded: a tick every ~110 px of at most MAX_WIDTH
+      const rel = k * step;
+      if (t0 + rel > t1) break;
+      const tick = el('div', 'tick', '+' + fmt(rel));
+      tick.style.left = x(t0 + rel) + 'px';
       axis.append(tick);
     }
     grid.append(axis);
@@ -121,16 +126,17 @@
       row.dataset.lane = lane;
       row.setAttribute('role', 'listitem');
       const now = ivs.find((i) => i.start <= body.t && body.t <= i.end) || ivs[ivs.length - 1];
-      row.setAttribute('aria-label', lane + ': ' + (now ? now.state + (now.label ? ' ' + now.label : '') + ' at t ' + fmt(body.t) : 'no data') +
+      row.setAttribute('aria-label', lane + ': ' + (now ? now.state + (now.label ? ' ' + now.label : '') + ' at t +' + fmt(body.t - t0) : 'no data') +
         '; ' + ivs.filter((i) => stateClass(i.kind, i.state) === 'syscall').length + ' syscall slices');
       row.append(el('span', 'name', lane));
       for (const iv of ivs) {
         const d = el('div', 'iv ' + stateClass(iv.kind, iv.state));
+        const w = x(iv.end) - x(iv.start);
         d.style.left = x(iv.start) + 'px';
-        d.style.width = Math.max(1, (iv.end - iv.start) * scale) + 'px';
+        d.style.width = Math.max(1, w) + 'px';
         const text = iv.label ? iv.label : '';
-        if ((iv.end - iv.start) * scale > 28 && text) d.textContent = text;
-        d.title = lane + ' ' + iv.state + (iv.label ? ' · ' + iv.label : '') + '\n' + fmt(iv.start) + ' → ' + fmt(iv.end) + ' (' + fmt(iv.end - iv.start) + ')';
+        if (w > 28 && text) d.textContent = text;
+        d.title = lane + ' ' + iv.state + (iv.label ? ' · ' + iv.label : '') + '\n+' + fmt(Math.max(iv.start, t0) - t0) + ' → +' + fmt(iv.end - t0) + ' (' + fmt(iv.end - Math.max(iv.start, t0)) + ')';
         if (iv.seq !== undefined) { d.dataset.seq = String(iv.seq); d.title += '\nEnter / double-click: travel back to this syscall'; }
         d.addEventListener('dblclick', () => { if (iv.seq !== undefined) vscode.postMessage({ type: 'travel', seq: iv.seq }); });
         row.append(d);
@@ -154,18 +160,18 @@
     }
     const cursor = el('div', 'cursor');
     cursor.style.left = x(body.t) + 'px';
-    cursor.title = 'now: ' + fmt(body.t);
+    cursor.title = 'now: +' + fmt(body.t - t0);
     grid.append(cursor);
     scroller.append(grid);
     app.append(bar, legend, scroller);
-    scroller.scrollLeft = scrollLeft !== undefined ? scrollLeft : Math.max(0, x(body.t) - scroller.clientWidth * 0.8);
+    scroller.scrollLeft = zoomFactor === 1 ? 0 : scrollLeft !== undefined ? scrollLeft : Math.max(0, x(body.t) - scroller.clientWidth * 0.8);
     vscode.postMessage({ type: 'rendered', lanes: state.lanes.length, intervals, marks });
   }
 
   function mark(m, x) {
     const d = el('div', 'mark ' + m.kind);
     d.style.left = x(m.t) + 'px';
-    d.title = m.kind + ' at ' + fmt(m.t) + ': ' + m.label;
+    d.title = m.kind + ' at +' + fmt(m.t - state.origin) + ': ' + m.label;
     d.setAttribute('aria-label', d.title);
     return d;
   }
@@ -179,7 +185,7 @@
   function zoom(f) {
     const sc = app.querySelector('.body');
     const center = sc ? (sc.scrollLeft + sc.clientWidth / 2 - LABEL_W) / scale : 0;
-    scale = Math.min(1e3, Math.max(1e-9, scale * f));
+    zoomFactor *= f;
     draw(false);
     const sc2 = app.querySelector('.body');
     if (sc2) sc2.scrollLeft = Math.max(0, center * scale + LABEL_W - sc2.clientWidth / 2);
@@ -205,7 +211,7 @@
     const sc = app.querySelector('.body');
     if (e.key === '+' || e.key === '=') zoom(2);
     else if (e.key === '-' || e.key === '_') zoom(0.5);
-    else if (e.key === '0') { scale = 0; draw(false); }
+    else if (e.key === '0') { zoomFactor = 1; draw(false); }
     else if (e.key === 'ArrowRight' && sc) sc.scrollLeft += sc.clientWidth / 4;
     else if (e.key === 'ArrowLeft' && sc) sc.scrollLeft -= sc.clientWidth / 4;
     else if (e.key === 'Home' && sc) sc.scrollLeft = 0;
@@ -219,16 +225,17 @@
     const msg = ev.data || {};
     if (msg.type === 'data' && msg.body) {
       const first = !state.body;
-      state = { body: msg.body, lanes: Array.isArray(msg.lanes) ? msg.lanes : [], running: !!msg.running };
-      if (first) scale = 0;
+      state = { body: msg.body, lanes: Array.isArray(msg.lanes) ? msg.lanes : [], running: !!msg.running,
+        origin: typeof msg.origin === 'number' ? msg.origin : 0 };
+      if (first) zoomFactor = 1;
       if (!state.lanes.length) { showEmpty(true); return; }
-      draw(!first);
+      draw(false);
     } else if (msg.type === 'running') {
       state.running = true;
       const b = app.querySelector('.body');
       if (b) b.classList.add('running');
     } else if (msg.type === 'empty') {
-      state = { body: null, lanes: [], running: false };
+      state = { body: null, lanes: [], running: false, origin: 0 };
       showEmpty(!!msg.session);
     }
   });

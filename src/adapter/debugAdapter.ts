@@ -1,3 +1,14 @@
-// Placeholder until src/adapter is written (owned by the adapter work).
-process.stderr.write('gosyscall debug adapter: not built yet\n');
-process.exit(1);
+// The debug adapter process: DAP over stdio (VS Code starts `node dist/debugAdapter.js`).
+import { GoSyscallSession } from './session';
+import { warmUp } from './warmup';
+
+// The adapter never exits because of its own error: report it on stderr (VS Code's adapter log) and go on.
+process.on('uncaughtException', (e) => { process.stderr.write(`gosyscall adapter: ${e?.stack ?? e}\n`); });
+process.on('unhandledRejection', (e) => { process.stderr.write(`gosyscall adapter: ${(e as Error)?.stack ?? e}\n`); });
+
+// compile the hot paths before the first launch arrives (part of the adapter's start)
+void warmUp().finally(() => {
+  const session = new GoSyscallSession();
+  process.on('SIGTERM', () => { session.shutdown(); });
+  session.start(process.stdin, process.stdout);
+});

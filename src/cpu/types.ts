@@ -52,4 +52,29 @@ export type Stop =
   | { kind: 'fault'; fault: CpuFault }
   | { kind: 'breakpoint'; addr: number }
   | { kind: 'budget' }
-  | { kind: 'halt' };
+  | { kind: 'halt' }
+  | WatchStop;
+
+/**
+ * Extra stop kind (extension): a write watch whose callback returned true was hit. RIP is AFTER the writing
+ * instruction (the write has happened). `id` is the value addWriteWatch returned.
+ */
+export interface WatchStop { kind: 'watch'; id: number; addr: number; len: number }
+
+/** Result of one CPUID leaf (32-bit unsigned values). */
+export interface CpuidResult { eax: number; ebx: number; ecx: number; edx: number }
+
+/** Structured-cloneable CPU state (saveState/loadState): 64-bit values as 32-bit halves in plain arrays. */
+export interface CpuState {
+  /** 32 numbers: GPR i is (gpr[2i] low 32 bits, gpr[2i+1] high 32 bits), both as signed int32. */
+  gpr: number[];
+  rip: number;
+  /** RFLAGS materialised (lazy flags resolved). */
+  rflags: number;
+  fsBase: number;
+  gsBase: number;
+  /** 64 int32 numbers: XMM i is xmm[4i..4i+3], little-endian dwords. */
+  xmm: number[];
+  mxcsr: number;
+  icount: number;
+}

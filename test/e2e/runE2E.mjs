@@ -39,6 +39,22 @@ async function waitForHttp(url, ms) {
   throw new Error(`code-server did not answer at ${url} within ${ms} ms`);
 }
 
+// The .vsix a person installs: package it and install it into code-server the way `npm run serve` does.
+function installPackagedExtension(data) {
+  const vsix = join(tmpdir(), 'gosyscall-e2e-package.vsix');
+  const pack = spawnSync(process.execPath, [require.resolve('@vscode/vsce/vsce'), 'package', '--no-dependencies',
+    '--allow-missing-repository', '-o', vsix], { cwd: root, encoding: 'utf8' });
+  if (pack.status !== 0) return fail(`vsce package failed:\n${pack.stdout}${pack.stderr}`);
+  const cs = join(root, '.vscode-test/node_modules/.bin/code-server');
+  const ext = join(data, 'installed-ext');
+  const inst = spawnSync(cs, ['--extensions-dir', ext, '--install-extension', vsix, '--force'], { encoding: 'utf8' });
+  const list = spawnSync(cs, ['--extensions-dir', ext, '--list-extensions', '--show-versions'], { encoding: 'utf8' });
+  if (inst.status !== 0 || !/gosyscall\.go-syscall-stepper@/.test(list.stdout)) {
+    return fail(`the .vsix did not install into code-server:\n${inst.stdout}${inst.stderr}${list.stdout}`);
+  }
+  log(`the .vsix installs into code-server: ${list.stdout.trim()}`);
+}
+
 async function main() {
   const suite = join(root, 'out/test/e2e/suite/index.js');
   if (!existsSync(join(root, 'dist/extension.js')) || !existsSync(suite)) {
@@ -157,6 +173,7 @@ async function main() {
     } else {
       log('1 passed, 0 failed');
     }
+    installPackagedExtension(data);
   } catch (e) {
     fail(String(e?.stack ?? e));
     process.stdout.write(serverLog.slice(-4000));

@@ -1,0 +1,148 @@
+// Decode cache: iced-x86 decodes each instruction once; translate() turns it into a specialised closure, and
+// straight-line runs of closures form a Block stored on the page buffer (PageBuf.code[offset]). Writes to the
+// page drop its blocks (Memory.writableBuf). A breakpoint address always starts a block (see CodeMarks).
+
+import { Code, Decoder, DecoderError, DecoderOptions, FlowControl, Instruction } from 'iced-x86';
+import * as iced from 'iced-x86';
+// Local aliases: a bundled CommonJS module's exports are getters; read each enum object once.
+const { CD, DE, FC, OK } = { CD: iced.Code, DE: iced.DecoderError, FC: iced.FlowControl, OK: iced.OpKind };
+import type { Cpu } from './cpu';
+import type { PageBuf } from './memory';
+import * as M_memory from './memory';
+const { PageFault, PAGE_SIZE, CODE_GEN } = M_memory;
+import type { Op } from './operands';
+import * as M_translate from './translate';
+const { translate } = M_translate;
+
+export interface Block {
+  /** One closure per instruction. */
+  ops: Op[];
+  /** Address of each instruction. */
+  addrs: number[];
+  /** Address after the last instruction (RIP when the block falls through). */
+  next: number;
+  /** The first instruction has a breakpoint mark (checked against the running Cpu's breakpoints). */
+  bp: boolean;
+  /** Cached successors (fall-through and one other target), valid while gen === CODE_GEN.v. */
+  nA: number; bA: Block | null; nB: number; bB: Block | null; gen: number;
+  /** Executions so far; at FUSE_AFTER the block gets a fused function. */
+  hot: number;
+  /** All ops called in one generated function (each call site monomorphic, so V8 can inline the closures). */
+  fused: ((c: Cpu) => void) | null;
+  /** The last instruction is a direct branch back to the block's own start (a one-block loop, common in Go). */
+  selfLoop: boolean;
+  /**
+   * For a self loop (without a breakpoint mark): the fused body repeated while it branches back to its start, at
+   * most `max` times. Returns the iterations completed (also left in c.loopDone, with c.faultIdx, when an op
+   * faults). Saves the run loop's dispatch per iteration and lets V8 optimise the loop as one function.
+   */
+  loop: ((c: Cpu, max: number) => number) | null;
+}
+
+/** Executions after which a block is fused (cold code never pays for compiling). */
+export const FUSE_AFTER = 64;
+
+/**
+ * One generated function per block calling its ops in sequence. A fault leaves the index of the faulting op
+ * in c.faultIdx. Each block gets its own function literal (own feedback), which is the point.
+ */
+export function fuse(b: Block): (c: Cpu) => void {
+  const n = b.ops.length;
+  const names = b.ops.map((_, k) => 'o' + k);
+  let body = 'return function fused(c) { let i = 0; try { o0(c);';
+  for (let k = 1; k < n; k++) body += ` i = ${k}; o${k}(c);`;
+  body += ' } catch (e) { c.faultIdx = i; throw e; } };';
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const factory = new Function(...names, body) as (...ops: Op[]) => (c: Cpu) => void;
+  return factory(...b.ops);
+}
+
+/**
+ * The self-loop form of a block (see Block.loop). Each iteration sets RIP to the fall-through address first, as
+ * the run loop does, and the loop ends when the branch falls through, the budget is used, or decoded code was
+ * invalidated (a write to a code page: the next iteration must be decoded again).
+ */
+export function fuseLoop(b: Block, start: number): (c: Cpu, max: number) => number {
+  const n = b.ops.length;
+  const names = b.ops.map((_, k) => 'o' + k);
+  let body = `return function loop(c, max) { const g = G.v; let k = 0, i = 0; try { for (;;) { c.rip = ${b.next}; i = 0; o0(c);`;
+  for (let k = 1; k < n; k++) body += ` i = ${k}; o${k}(c);`;
+  body += ` k++; if (c.rip !== ${start} || k >= max || G.v !== g) break; } } catch (e) { c.faultIdx = i; c.loopDone = k; throw e; } return k; };`;
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const factory = new Function('G', ...names, body) as (g: { v: number }, ...ops: Op[]) => (c: Cpu, max: number) => number;
+  return factory(CODE_GEN, ...b.ops);
+}
+
+const MAX_BLOCK = 48;
+/** Bytes of code a block may start instructions in (48 instructions rarely need more). */
+const WINDOW = 240;
+const scratch = new Instruction();
+
+export function getBlock(c: Cpu, rip: number): Block {
+  const mem = c.memory;
+  const buf = mem.execPage(rip);
+  const pn = Math.floor(rip / PAGE_SIZE);
+  const off = rip - pn * PAGE_SIZE;
+  let code = buf.code as (Block | undefined)[] | null;
+  if (code) {
+    const b = code[off];
+    if (b !== undefined) return b;
+  }
+  const b = buildBlock(c, rip, buf, pn, off);
+  code = buf.code as (Block | undefined)[] | null;
+  if (!code) { code = new Array<Block | undefined>(PAGE_SIZE); buf.code = code; mem.noteCode(pn); }
+  code[off] = b;
+  return b;
+}
+
+function buildBlock(c: Cpu, rip: number, buf: PageBuf, pn: number, off: number): Block {
+  const mem = c.memory;
+  const pageEnd = (pn + 1) * PAGE_SIZE;
+  // Decode from a window (not the whole rest of the page): instructions must start before `limit`; the window
+  // extends 15 bytes past it so the last one is complete, taking bytes from the next page only when needed.
+  const limit = Math.min(pageEnd, rip + WINDOW);
+  const inPage = Math.min(PAGE_SIZE - off, WINDOW + 15);
+  let nextBuf: PageBuf | null = null;
+  const needNext = off + inPage >= PAGE_SIZE;
+  if (needNext) { try { nextBuf = mem.execPage(pageEnd); } catch { nextBuf = null; } }
+  const bytes = new Uint8Array(inPage + (needNext && nextBuf ? 15 : 0));
+  bytes.set(buf.data.subarray(off, off + inPage));
+  if (needNext && nextBuf) bytes.set(nextBuf.data.subarray(0, 15), inPage);
+  const dec = new Decoder(64, bytes, DecoderOptions.None);
+  const ops: Op[] = [], addrs: number[] = [];
+  let next = rip, selfLoop = false;
+  try {
+    dec.ip = BigInt(rip);
+    while (ops.length < MAX_BLOCK) {
+      const pos = dec.position;
+      const addr = rip + pos;
+      if (addr >= limit) break;
+      if (ops.length > 0 && mem.marks.has(addr)) break;
+      dec.decodeOut(scratch);
+      if (scratch.code === CD.INVALID && dec.lastError === DE.NoMoreBytes && needNext && !nextBuf) {
+        // The instruction runs into a page we may not execute: fault on that page when we get there.
+        if (ops.length > 0) break;
+        throw new PageFault(pageEnd, 'exec', mem.protOf(pageEnd) >= 0);
+      }
+      const len = scratch.length;
+      if (addr + len > pageEnd && nextBuf) nextBuf.crossInto = true;
+      const t = translate(scratch, addr, bytes.subarray(pos, pos + Math.max(len, 1)));
+      ops.push(t.op);
+      addrs.push(addr);
+      next = addr + len;
+      if (t.end || scratch.flowControl !== FC.Next) {
+        const fc = scratch.flowControl;
+        if ((fc === FC.ConditionalBranch || fc === FC.UnconditionalBranch) && !t.ud && scratch.opKind(0) === OK.NearBranch64) {
+          selfLoop = Number(scratch.nearBranchTarget) === rip;
+        }
+        break;
+      }
+    }
+  } finally {
+    dec.free();
+  }
+  return {
+    ops, addrs, next, bp: mem.marks.has(rip), nA: -1, bA: null, nB: -1, bB: null, gen: -1, hot: 0, fused: null,
+    selfLoop, loop: null,
+  };
+}

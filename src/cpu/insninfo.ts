@@ -1,0 +1,43 @@
+// Per-instruction memo of the iced-x86 Instruction fields translators read several times (operand kinds,
+// memory operand). Every field read is a call into wasm; reading each once makes translation much cheaper.
+
+import { Instruction } from 'iced-x86';
+import * as iced from 'iced-x86';
+
+const MSE = iced.MemorySizeExt;
+
+export interface MemInfo {
+  base: number; index: number; scale: number; seg: number;
+  /** Displacement as an unsigned 64-bit number (RIP-relative: the absolute address). */
+  dispU: number;
+  /** Displacement as a signed number. */
+  dispS: number;
+  /** iced MemorySize and its size in bytes. */
+  memSize: number; bytes: number;
+}
+
+let seq = 0, memSeq = -1, kindSeq = -1, nOps = 0;
+const kinds = [0, 0, 0, 0, 0];
+const mem: MemInfo = { base: 0, index: 0, scale: 1, seg: 0, dispU: 0, dispS: 0, memSize: 0, bytes: 0 };
+
+/** Start of a new instruction (translate() calls it): drops the memo. */
+export function nextInsn(): void { seq++; }
+
+function fillKinds(insn: Instruction): void {
+  kindSeq = seq;
+  nOps = insn.opCount;
+  for (let i = 0; i < nOps; i++) kinds[i] = insn.opKind(i);
+}
+export function opCount(insn: Instruction): number { if (kindSeq !== seq) fillKinds(insn); return nOps; }
+export function opKind(insn: Instruction, i: number): number { if (kindSeq !== seq) fillKinds(insn); return i < nOps ? kinds[i] : -1; }
+
+export function memInfo(insn: Instruction): MemInfo {
+  if (memSeq !== seq) {
+    memSeq = seq;
+    const d = insn.memoryDisplacement;
+    mem.base = insn.memoryBase; mem.index = insn.memoryIndex; mem.scale = insn.memoryIndexScale;
+    mem.seg = insn.memorySegment; mem.dispU = Number(d); mem.dispS = Number(BigInt.asIntN(64, d));
+    mem.memSize = insn.memorySize; mem.bytes = MSE.size(mem.memSize);
+  }
+  return mem;
+}

@@ -1,0 +1,822 @@
+// Integer instructions: ALU group, INC/DEC/NEG/NOT, shifts and rotates, multiply/divide, bit operations,
+// data movement, stack, atomics. Each translator runs once per decoded instruction and returns a closure
+// specialised to its operand forms. Memory is read and written before flags/registers change, so a page
+// fault leaves the architectural state as it was (precise faults).
+
+import { Instruction, Mnemonic, OpKind, Register } from 'iced-x86';
+import * as iced from 'iced-x86';
+// Local aliases: a bundled CommonJS module's exports are getters; read each enum object once.
+const { MN, OK, RG } = { MN: iced.Mnemonic, OK: iced.OpKind, RG: iced.Register };
+import { memInfo, nextInsn, opCount, opKind } from './insninfo';
+import type { Cpu } from './cpu';
+import * as M_arith from './arith';
+const { ADC, ADD, ALU_KIND, ALU_WRITES, alu64, aluN, AND, bit64, carryIn, CMP, OR, SBB, sar64, setFlags, shl64, shr64, smul64, SUB, TEST, umul32, umul64, XOR } = M_arith;
+import * as M_flags from './flags';
+const { arithFlags, CF, cond, getCF, K_DEC, K_INC, K_MAT, K_RES, K_SUB, materialize, OF, ZF, setArith, ARITH_MASK } = M_flags;
+import * as M_fault from './fault';
+const { FaultSignal } = M_fault;
+import type { Loc, Op } from './operands';
+import * as M_operands from './operands';
+const { eaOf, gprInfo, L_IMM, L_MEM, L_REG, loc, maskOf, rd64, rdAny, rdN, wr64, wrAny, wrN } = M_operands;
+
+const TWO32 = 4294967296;
+const RSP = 8; // index of RSP's low half in Cpu.r
+const RAX = 0, RDX = 4;
+
+const ALU_OF: Partial<Record<Mnemonic, number>> = {
+  [MN.Add]: ADD, [MN.Or]: OR, [MN.Adc]: ADC, [MN.Sbb]: SBB, [MN.And]: AND,
+  [MN.Sub]: SUB, [MN.Xor]: XOR, [MN.Cmp]: CMP, [MN.Test]: TEST,
+};
+
+const mul128 = new Int32Array(4);
+
+// ------------------------------------------------------------------------------------------- stack helpers
+
+export function push64(c: Cpu, lo: number, hi: number): void {
+  const r = c.r;
+  const sp = r[RSP + 1] * TWO32 + (r[RSP] >>> 0) - 8;
+  c.memory.write64(sp, lo, hi);
+  const nl = (r[RSP] - 8) | 0;
+  if ((nl >>> 0) > (r[RSP] >>> 0)) r[RSP + 1] = (r[RSP + 1] - 1) | 0;
+  r[RSP] = nl;
+}
+
+/** Reads the 64-bit value at RSP (low returned, high in c.th) without moving RSP. */
+export function top64(c: Cpu): number {
+  const r = c.r;
+  const lo = c.memory.read64(r[RSP + 1] * TWO32 + (r[RSP] >>> 0));
+  c.th = c.memory.hi;
+  return lo;
+}
+
+export function addRsp(c: Cpu, n: number): void {
+  const r = c.r;
+  const nl = (r[RSP] >>> 0) + n;
+  r[RSP] = nl | 0;
+  if (nl >= TWO32) r[RSP + 1] = (r[RSP + 1] + 1) | 0;
+  else if (nl < 0) r[RSP + 1] = (r[RSP + 1] - 1) | 0;
+}
+
+export function rspNum(c: Cpu): number { return c.r[RSP + 1] * TWO32 + (c.r[RSP] >>> 0); }
+
+// ------------------------------------------------------------------------------------------------ ALU group
+
+function aluOp(insn: Instruction, op: number): Op {
+  const dst = loc(insn, 0);
+  const sz = dst.sz;
+  const src = loc(insn, 1, sz);
+  const fop = ALU_KIND[op] | (sz << 4);
+  const wb = ALU_WRITES[op];
+  // "xor r, r" / "sub r, r": result zero regardless of the register (common idiom: keep it fast).
+  if (sz === 8) {
+    if (dst.k === L_REG && src.k === L_REG) {
+      const d = dst.ri, s = src.ri;
+      if (op === CMP) return c => { const r = c.r; const lo = alu64(c, SUB, r[d], r[d + 1], r[s], r[s + 1], 0); setFlags(c, fop, r[d], r[d + 1], r[s], r[s + 1], lo, c.th, 0); };
+      if (op === TEST) return c => { const r = c.r; setFlags(c, fop, 0, 0, 0, 0, r[d] & r[s], r[d + 1] & r[s + 1], 0); };
+      return c => {
+        const r = c.r, al = r[d], ah = r[d + 1], bl = r[s], bh = r[s + 1], cin = carryIn(c, op);
+        const lo = alu64(c, op, al, ah, bl, bh, cin), hi = c.th;
+        r[d] = lo; r[d + 1] = hi;
+        setFlags(c, fop, al, ah, bl, bh, lo, hi, cin);
+      };
+    }
+    if (dst.k === L_REG && src.k === L_IMM) {
+      const d = dst.ri, bl = src.lo, bh = src.hi;
+      if (op === CMP) return c => { const r = c.r; const lo = alu64(c, SUB, r[d], r[d + 1], bl, bh, 0); setFlags(c, fop, r[d], r[d + 1], bl, bh, lo, c.th, 0); };
+      return c => {
+        const r = c.r, al = r[d], ah = r[d + 1], cin = carryIn(c, op);
+        const lo = alu64(c, op, al, ah, bl, bh, cin), hi = c.th;
+        if (wb) { r[d] = lo; r[d + 1] = hi; }
+        setFlags(c, fop, al, ah, bl, bh, lo, hi, cin);
+      };
+    }
+    const ml = dst.k === L_MEM ? dst : src;
+    return c => {
+      const a = eaOf(c, ml);
+      const al = rd64(c, dst, a), ah = c.th, bl = rd64(c, src, a), bh = c.th, cin = carryIn(c, op);
+      const lo = alu64(c, op, al, ah, bl, bh, cin), hi = c.th;
+      if (wb) wr64(c, dst, a, lo, hi);
+      setFlags(c, fop, al, ah, bl, bh, lo, hi, cin);
+    };
+  }
+  const m = maskOf(sz);
+  if (dst.k === L_REG && src.k === L_IMM && sz === 4 && !dst.hb) {
+    const d = dst.ri, b = src.lo;
+    return c => {
+      const r = c.r, a = r[d], cin = carryIn(c, op);
+      const v = aluN(op, -1, a, b, cin);
+      if (wb) { r[d] = v; r[d + 1] = 0; }
+      setFlags(c, fop, a, 0, b, 0, v, 0, cin);
+    };
+  }
+  const ml = dst.k === L_MEM ? dst : src.k === L_MEM ? src : null;
+  return c => {
+    const a = ml !== null ? eaOf(c, ml) : 0;
+    const x = rdN(c, dst, a), y = rdN(c, src, a), cin = carryIn(c, op);
+    const v = aluN(op, m, x, y, cin);
+    if (wb) wrN(c, dst, a, v);
+    setFlags(c, fop, x, 0, y, 0, v, 0, cin);
+  };
+}
+
+// --------------------------------------------------------------------------------------- INC DEC NEG NOT
+
+function unary(insn: Instruction, m: Mnemonic): Op {
+  const d = loc(insn, 0), sz = d.sz, mask = maskOf(sz);
+  const ea = d.ea;
+  const isMem = d.k === L_MEM;
+  switch (m) {
+    case MN.Inc: case MN.Dec: {
+      const inc = m === MN.Inc, fop = (inc ? K_INC : K_DEC) | (sz << 4);
+      if (sz === 8) return c => {
+        const a = isMem ? ea(c) : 0, lo = rd64(c, d, a), hi = c.th;
+        const rl = inc ? (lo + 1) | 0 : (lo - 1) | 0;
+        const rh = inc ? (rl === 0 ? (hi + 1) | 0 : hi) : (lo === 0 ? (hi - 1) | 0 : hi);
+        const cf = getCF(c);
+        wr64(c, d, a, rl, rh);
+        setFlags(c, fop, lo, hi, 1, 0, rl, rh, cf);
+      };
+      return c => {
+        const a = isMem ? ea(c) : 0, x = rdN(c, d, a);
+        const v = inc ? (x + 1) & mask : (x - 1) & mask;
+        const cf = getCF(c);
+        wrN(c, d, a, v);
+        setFlags(c, fop, x, 0, 1, 0, v, 0, cf);
+      };
+    }
+    case MN.Neg: {
+      const fop = K_SUB | (sz << 4);
+      if (sz === 8) return c => {
+        const a = isMem ? ea(c) : 0, lo = rd64(c, d, a), hi = c.th;
+        const rl = alu64(c, SUB, 0, 0, lo, hi, 0), rh = c.th;
+        wr64(c, d, a, rl, rh);
+        setFlags(c, fop, 0, 0, lo, hi, rl, rh, 0);
+      };
+      return c => {
+        const a = isMem ? ea(c) : 0, x = rdN(c, d, a), v = (0 - x) & mask;
+        wrN(c, d, a, v);
+        setFlags(c, fop, 0, 0, x, 0, v, 0, 0);
+      };
+    }
+    default: // NOT: no flags
+      if (sz === 8) return c => { const a = isMem ? ea(c) : 0, lo = rd64(c, d, a); wr64(c, d, a, ~lo, ~c.th); };
+      return c => { const a = isMem ? ea(c) : 0; wrN(c, d, a, ~rdN(c, d, a) & mask); };
+  }
+}
+
+// ------------------------------------------------------------------------------------- shifts and rotates
+
+/** Count operand: imm, CL, or 1 (D0/D1 forms have no explicit count operand). */
+function countOf(insn: Instruction, i: number): ((c: Cpu) => number) {
+  if (opCount(insn) <= i) return () => 1;
+  if (opKind(insn, i) === OK.Register) return c => c.r[2] & 0xff; // CL
+  const n = Number(insn.immediate(i)) & 0xff;
+  return () => n;
+}
+
+function setShiftFlags(c: Cpu, sz: number, lo: number, hi: number, cf: number, of: number): void {
+  c.fop = K_RES | (sz << 4); c.fr = lo; c.frh = hi; c.fx = cf | (of << 11);
+}
+
+function shift(insn: Instruction, m: Mnemonic): Op {
+  const d = loc(insn, 0), sz = d.sz, bits = sz * 8, mask = maskOf(sz);
+  const cnt = countOf(insn, 1);
+  const cmask = sz === 8 ? 63 : 31;
+  const isMem = d.k === L_MEM, ea = d.ea;
+  const kind = m === MN.Sal ? MN.Shl : m;
+  const zx = d.k === L_REG && sz === 4;
+  // Fast paths: SHL/SHR/SAR of a 64- or 32-bit register by a non-zero immediate.
+  if (d.k === L_REG && opCount(insn) > 1 && opKind(insn, 1) !== OK.Register && (sz === 8 || sz === 4)) {
+    const n = Number(insn.immediate(1)) & cmask, ri = d.ri;
+    if (n !== 0 && sz === 8) {
+      const fop = K_RES | (8 << 4);
+      if (kind === MN.Shl) return c => {
+        const r = c.r, lo = r[ri], hi = r[ri + 1];
+        const rl = shl64(c, lo, hi, n), rh = c.th, cf = bit64(lo, hi, 64 - n);
+        r[ri] = rl; r[ri + 1] = rh;
+        c.fop = fop; c.fr = rl; c.frh = rh; c.fx = cf | ((((rh >>> 31) ^ cf) & 1) << 11);
+      };
+      if (kind === MN.Shr) return c => {
+        const r = c.r, lo = r[ri], hi = r[ri + 1];
+        const rl = shr64(c, lo, hi, n), rh = c.th, cf = bit64(lo, hi, n - 1);
+        r[ri] = rl; r[ri + 1] = rh;
+        c.fop = fop; c.fr = rl; c.frh = rh; c.fx = cf | ((hi >>> 31) << 11);
+      };
+      if (kind === MN.Sar) return c => {
+        const r = c.r, lo = r[ri], hi = r[ri + 1];
+        const rl = sar64(c, lo, hi, n), rh = c.th, cf = bit64(lo, hi, n - 1);
+        r[ri] = rl; r[ri + 1] = rh;
+        c.fop = fop; c.fr = rl; c.frh = rh; c.fx = cf;
+      };
+    }
+    if (n !== 0 && sz === 4) {
+      const fop = K_RES | (4 << 4);
+      if (kind === MN.Shl) return c => {
+        const r = c.r, x = r[ri], v = x << n, cf = (x >>> (32 - n)) & 1;
+        r[ri] = v; r[ri + 1] = 0;
+        c.fop = fop; c.fr = v; c.frh = 0; c.fx = cf | ((((v >>> 31) ^ cf) & 1) << 11);
+      };
+      if (kind === MN.Shr) return c => {
+        const r = c.r, x = r[ri], v = (x >>> n) | 0, cf = (x >>> (n - 1)) & 1;
+        r[ri] = v; r[ri + 1] = 0;
+        c.fop = fop; c.fr = v; c.frh = 0; c.fx = cf | ((x >>> 31) << 11);
+      };
+      if (kind === MN.Sar) return c => {
+        const r = c.r, x = r[ri], v = x >> n, cf = (x >> (n - 1)) & 1;
+        r[ri] = v; r[ri + 1] = 0;
+        c.fop = fop; c.fr = v; c.frh = 0; c.fx = cf;
+      };
+    }
+  }
+  const kk = [MN.Shl, MN.Shr, MN.Sar, MN.Rol, MN.Ror, MN.Rcl, MN.Rcr].indexOf(kind);
+  return c => {
+    const n = cnt(c) & cmask;
+    if (n === 0) { if (zx) c.r[d.ri + 1] = 0; return; } // flags unaffected; a 32-bit register is still zero-extended
+    const a = isMem ? ea(c) : 0;
+    const lo = rdAny(c, d, a), hi = c.th;
+    let rl = 0, rh = 0, cf = 0, of = 0;
+    if (sz === 8) {
+      switch (kk) {
+        case 0: rl = shl64(c, lo, hi, n); rh = c.th; cf = bit64(lo, hi, 64 - n); of = (rh >>> 31) ^ cf; break;
+        case 1: rl = shr64(c, lo, hi, n); rh = c.th; cf = bit64(lo, hi, n - 1); of = hi >>> 31; break;
+        case 2: rl = sar64(c, lo, hi, n); rh = c.th; cf = bit64(lo, hi, n - 1); of = 0; break;
+        case 3: {
+          const l1 = shl64(c, lo, hi, n), h1 = c.th, l2 = n === 0 ? 0 : shr64(c, lo, hi, 64 - n), h2 = c.th;
+          rl = l1 | l2; rh = h1 | h2; cf = rl & 1; of = (rh >>> 31) ^ cf; break;
+        }
+        case 4: {
+          const l1 = shr64(c, lo, hi, n), h1 = c.th, l2 = shl64(c, lo, hi, 64 - n), h2 = c.th;
+          rl = l1 | l2; rh = h1 | h2; cf = rh >>> 31; of = (rh >>> 31) ^ ((rh >>> 30) & 1); break;
+        }
+        case 5: case 6: {
+          // 65-bit rotate through CF, one bit at a time (rare instructions).
+          let l = lo, h = hi, f = getCF(c);
+          for (let k = 0; k < n; k++) {
+            if (kk === 5) { const out = h >>> 31; h = (h << 1) | (l >>> 31); l = (l << 1) | f; f = out; }
+            else { const out = l & 1; l = (l >>> 1) | (h << 31); h = (h >>> 1) | (f << 31); f = out; }
+          }
+          rl = l; rh = h; cf = f;
+          of = kk === 5 ? (rh >>> 31) ^ cf : (rh >>> 31) ^ ((rh >>> 30) & 1);
+          break;
+        }
+      }
+    } else {
+      const x = lo & mask >>> 0;
+      const xs = sz === 4 ? lo : (lo << (32 - bits)) >> (32 - bits); // sign-extended
+      switch (kk) {
+        case 0: rl = n >= 32 ? 0 : (x << n) & mask; cf = n <= bits ? (x >>> (bits - n)) & 1 : 0; of = ((rl >>> (bits - 1)) & 1) ^ cf; break;
+        case 1: rl = n >= 32 ? 0 : (x >>> n) & mask; cf = n <= bits ? (x >>> (n - 1)) & 1 : 0; of = (x >>> (bits - 1)) & 1; break;
+        case 2: rl = (xs >> Math.min(n, 31)) & mask; cf = (xs >> Math.min(n - 1, 31)) & 1; of = 0; break;
+        case 3: {
+          const k = n % bits;
+          rl = k === 0 ? x : ((x << k) | (x >>> (bits - k))) & mask;
+          cf = rl & 1; of = ((rl >>> (bits - 1)) & 1) ^ cf; break;
+        }
+        case 4: {
+          const k = n % bits;
+          rl = k === 0 ? x : ((x >>> k) | (x << (bits - k))) & mask;
+          cf = (rl >>> (bits - 1)) & 1; of = cf ^ ((rl >>> (bits - 2)) & 1); break;
+        }
+        case 5: case 6: {
+          const k = sz === 4 ? n : n % (bits + 1);
+          let v = x, f = getCF(c);
+          for (let j = 0; j < k; j++) {
+            if (kk === 5) { const out = (v >>> (bits - 1)) & 1; v = ((v << 1) | f) & mask; f = out; }
+            else { const out = v & 1; v = (v >>> 1) | (f << (bits - 1)); v &= mask; f = out; }
+          }
+          rl = v; cf = f;
+          of = kk === 5 ? ((rl >>> (bits - 1)) & 1) ^ cf : ((rl >>> (bits - 1)) ^ (rl >>> (bits - 2))) & 1;
+          break;
+        }
+      }
+      if (sz === 4) rl |= 0;
+    }
+    wrAny(c, d, a, rl, rh);
+    if (kk === 0 || kk === 1 || kk === 2) setShiftFlags(c, sz, rl, rh, cf, of);
+    else { const f = arithFlags(c) & ~(CF | OF); setArith(c, f | cf | (of << 11)); }
+  };
+}
+
+function shiftDouble(insn: Instruction, m: Mnemonic): Op {
+  const d = loc(insn, 0), s = loc(insn, 1), sz = d.sz, bits = sz * 8, mask = maskOf(sz);
+  const cnt = countOf(insn, 2), cmask = sz === 8 ? 63 : 31;
+  const isMem = d.k === L_MEM, ea = d.ea, left = m === MN.Shld;
+  const zx = d.k === L_REG && sz === 4;
+  return c => {
+    const n = cnt(c) & cmask;
+    if (n === 0) { if (zx) c.r[d.ri + 1] = 0; return; }
+    const a = isMem ? ea(c) : 0;
+    const lo = rdAny(c, d, a), hi = c.th, slo = rdAny(c, s, a), shi = c.th;
+    let rl: number, rh = 0, cf: number, of: number;
+    if (sz === 8) {
+      if (left) {
+        const l1 = shl64(c, lo, hi, n), h1 = c.th, l2 = shr64(c, slo, shi, 64 - n), h2 = c.th;
+        rl = l1 | l2; rh = h1 | h2; cf = bit64(lo, hi, 64 - n);
+      } else {
+        const l1 = shr64(c, lo, hi, n), h1 = c.th, l2 = shl64(c, slo, shi, 64 - n), h2 = c.th;
+        rl = l1 | l2; rh = h1 | h2; cf = bit64(lo, hi, n - 1);
+      }
+      of = ((rh ^ hi) >>> 31) & 1;
+    } else if (sz === 4) {
+      const x = lo >>> 0, y = slo >>> 0;
+      if (left) { rl = (x << n) | (y >>> (32 - n)); cf = (x >>> (32 - n)) & 1; }
+      else { rl = (x >>> n) | (y << (32 - n)); cf = (x >>> (n - 1)) & 1; }
+      rl |= 0;
+      of = ((rl ^ lo) >>> 31) & 1;
+    } else {
+      // 16-bit: counts above 16 give undefined results; model them as a 32-bit shift of dst:src:dst.
+      const x = lo & mask, y = slo & mask;
+      if (left) {
+        const wide = (x * 65536 + y) * 1; // dst:src
+        const t = n <= 16 ? ((x << n) | (y >>> (16 - n))) : ((y << (n - 16)) | (x >>> (32 - n)));
+        rl = t & mask; cf = n <= 16 ? (x >>> (16 - n)) & 1 : (y >>> (32 - n)) & 1; void wide;
+      } else {
+        const t = n <= 16 ? ((x >>> n) | (y << (16 - n))) : ((y >>> (n - 16)) | (x << (32 - n)));
+        rl = t & mask; cf = n <= 16 ? (x >>> (n - 1)) & 1 : (y >>> (n - 17)) & 1;
+      }
+      of = ((rl ^ x) >>> (bits - 1)) & 1;
+    }
+    wrAny(c, d, a, rl, rh);
+    setShiftFlags(c, sz, rl, rh, cf, of);
+  };
+}
+
+// ---------------------------------------------------------------------------------------- multiply, divide
+
+function mulDiv(insn: Instruction, m: Mnemonic): Op {
+  const s = loc(insn, opCount(insn) - 1 === 0 ? 0 : 0);
+  const sz = s.sz, isMem = s.k === L_MEM, ea = s.ea;
+  const signed = m === MN.Imul || m === MN.Idiv;
+  if (m === MN.Mul || m === MN.Imul) {
+    return c => {
+      const a = isMem ? ea(c) : 0;
+      const r = c.r;
+      if (sz === 8) {
+        const bl = rd64(c, s, a), bh = c.th;
+        if (signed) smul64(c, r[RAX], r[RAX + 1], bl, bh, mul128); else umul64(c, r[RAX], r[RAX + 1], bl, bh, mul128);
+        const w0 = mul128[0], w1 = mul128[1], w2 = mul128[2], w3 = mul128[3];
+        r[RAX] = w0; r[RAX + 1] = w1; r[RDX] = w2; r[RDX + 1] = w3;
+        const over = signed ? (w2 !== (w1 >> 31) || w3 !== (w1 >> 31)) : (w2 | w3) !== 0;
+        setShiftFlags(c, 8, w0, w1, over ? 1 : 0, over ? 1 : 0);
+        return;
+      }
+      const y = rdN(c, s, a);
+      if (sz === 4) {
+        const x = r[RAX];
+        let lo = umul32(c, x, y), hi = c.th;
+        if (signed) { if (x < 0) hi = (hi - y) | 0; if (y < 0) hi = (hi - x) | 0; }
+        r[RAX] = lo; r[RAX + 1] = 0; r[RDX] = hi; r[RDX + 1] = 0;
+        const over = signed ? hi !== (lo >> 31) : hi !== 0;
+        setShiftFlags(c, 4, lo, 0, over ? 1 : 0, over ? 1 : 0);
+        lo = 0;
+        return;
+      }
+      if (sz === 2) {
+        const x = r[RAX] & 0xffff;
+        const p = signed ? ((x << 16) >> 16) * ((y << 16) >> 16) : x * y;
+        r[RAX] = (r[RAX] & ~0xffff) | (p & 0xffff);
+        r[RDX] = (r[RDX] & ~0xffff) | ((p >> 16) & 0xffff);
+        const over = signed ? p !== ((p << 16) >> 16) : (p >>> 16) !== 0;
+        setShiftFlags(c, 2, p & 0xffff, 0, over ? 1 : 0, over ? 1 : 0);
+        return;
+      }
+      const x = r[RAX] & 0xff;
+      const p = signed ? ((x << 24) >> 24) * ((y << 24) >> 24) : x * y;
+      r[RAX] = (r[RAX] & ~0xffff) | (p & 0xffff);
+      const over = signed ? p !== ((p << 24) >> 24) : (p >>> 8) !== 0;
+      setShiftFlags(c, 1, p & 0xff, 0, over ? 1 : 0, over ? 1 : 0);
+    };
+  }
+  // DIV / IDIV: #DE on a zero divisor or a quotient that does not fit.
+  return c => {
+    const a = isMem ? ea(c) : 0;
+    const r = c.r;
+    const y = rdAny(c, s, a), yh = c.th;
+    let dividend: bigint, divisor: bigint;
+    if (sz === 8) {
+      if ((y | yh) === 0) throw divideError();
+      // Fast path: unsigned, dividend < 2^52.
+      if (!signed && r[RDX] === 0 && r[RDX + 1] === 0 && (r[RAX + 1] >>> 0) < 0x100000) {
+        const xn = (r[RAX + 1] >>> 0) * TWO32 + (r[RAX] >>> 0), yn = (yh >>> 0) * TWO32 + (y >>> 0);
+        let q = Math.floor(xn / yn), rem = xn - q * yn;
+        if (rem < 0) { q--; rem += yn; } else if (rem >= yn) { q++; rem -= yn; }
+        r[RAX] = q | 0; r[RAX + 1] = Math.floor(q / TWO32) | 0; r[RDX] = rem | 0; r[RDX + 1] = Math.floor(rem / TWO32) | 0;
+        return;
+      }
+      const u = (BigInt(r[RDX + 1] >>> 0) << 96n) | (BigInt(r[RDX] >>> 0) << 64n) | (BigInt(r[RAX + 1] >>> 0) << 32n) | BigInt(r[RAX] >>> 0);
+      dividend = signed ? BigInt.asIntN(128, u) : u;
+      const v = (BigInt(yh >>> 0) << 32n) | BigInt(y >>> 0);
+      divisor = signed ? BigInt.asIntN(64, v) : v;
+    } else if (sz === 4) {
+      if (y === 0) throw divideError();
+      const u = (BigInt(r[RDX] >>> 0) << 32n) | BigInt(r[RAX] >>> 0);
+      dividend = signed ? BigInt.asIntN(64, u) : u;
+      divisor = signed ? BigInt(y | 0) : BigInt(y >>> 0);
+    } else if (sz === 2) {
+      if (y === 0) throw divideError();
+      const u = ((r[RDX] & 0xffff) << 16) | (r[RAX] & 0xffff);
+      dividend = signed ? BigInt(u | 0) : BigInt(u >>> 0);
+      divisor = signed ? BigInt((y << 16) >> 16) : BigInt(y);
+    } else {
+      if (y === 0) throw divideError();
+      const u = r[RAX] & 0xffff;
+      dividend = signed ? BigInt((u << 16) >> 16) : BigInt(u);
+      divisor = signed ? BigInt((y << 24) >> 24) : BigInt(y);
+    }
+    const q = dividend / divisor, rem = dividend % divisor;
+    const bitsN = BigInt(sz * 8);
+    const fits = signed ? BigInt.asIntN(sz * 8, q) === q : q >> bitsN === 0n;
+    if (!fits) throw divideError();
+    const qu = BigInt.asUintN(64, q), ru = BigInt.asUintN(64, rem);
+    const ql = Number(qu & 0xffffffffn) | 0, qh = Number(qu >> 32n) | 0;
+    const rl = Number(ru & 0xffffffffn) | 0, rh = Number(ru >> 32n) | 0;
+    if (sz === 8) { r[RAX] = ql; r[RAX + 1] = qh; r[RDX] = rl; r[RDX + 1] = rh; }
+    else if (sz === 4) { r[RAX] = ql; r[RAX + 1] = 0; r[RDX] = rl; r[RDX + 1] = 0; }
+    else if (sz === 2) { r[RAX] = (r[RAX] & ~0xffff) | (ql & 0xffff); r[RDX] = (r[RDX] & ~0xffff) | (rl & 0xffff); }
+    else r[RAX] = (r[RAX] & ~0xffff) | (ql & 0xff) | ((rl & 0xff) << 8);
+  };
+}
+
+function divideError(): InstanceType<typeof FaultSignal> { return new FaultSignal('#DE', 'divide error (division by zero or quotient overflow)'); }
+
+/** IMUL r, r/m[, imm]: truncated signed product, CF = OF = overflow. */
+function imulN(insn: Instruction): Op {
+  const d = loc(insn, 0), sz = d.sz;
+  const s1 = opCount(insn) === 3 ? loc(insn, 1) : d;
+  const s2 = opCount(insn) === 3 ? loc(insn, 2, sz) : loc(insn, 1);
+  const ea = s1.k === L_MEM ? s1.ea : s2.k === L_MEM ? s2.ea : null;
+  return c => {
+    const a = ea ? ea(c) : 0;
+    if (sz === 8) {
+      const xl = rd64(c, s1, a), xh = c.th, yl = rd64(c, s2, a), yh = c.th;
+      smul64(c, xl, xh, yl, yh, mul128);
+      const w0 = mul128[0], w1 = mul128[1];
+      const over = mul128[2] !== (w1 >> 31) || mul128[3] !== (w1 >> 31);
+      wr64(c, d, a, w0, w1);
+      setShiftFlags(c, 8, w0, w1, over ? 1 : 0, over ? 1 : 0);
+      return;
+    }
+    const x = rdN(c, s1, a), y = rdN(c, s2, a);
+    let lo: number, over: boolean;
+    if (sz === 4) {
+      lo = Math.imul(x, y);
+      let hi = umul32(c, x, y); hi = c.th;
+      if (x < 0) hi = (hi - y) | 0;
+      if (y < 0) hi = (hi - x) | 0;
+      over = hi !== (lo >> 31);
+    } else {
+      const p = ((x << 16) >> 16) * ((y << 16) >> 16);
+      lo = p & 0xffff; over = p !== ((p << 16) >> 16);
+    }
+    wrN(c, d, 0, lo);
+    setShiftFlags(c, sz, lo, 0, over ? 1 : 0, over ? 1 : 0);
+  };
+}
+
+// ----------------------------------------------------------------------------------------- bit operations
+
+function bitTest(insn: Instruction, m: Mnemonic): Op {
+  const d = loc(insn, 0), sz = d.sz, bits = sz * 8;
+  const s = loc(insn, 1, 1);
+  const isMem = d.k === L_MEM, ea = d.ea, regOff = s.k === L_REG;
+  const sreg = regOff ? loc(insn, 1) : s;
+  const op = [MN.Bt, MN.Bts, MN.Btr, MN.Btc].indexOf(m);
+  return c => {
+    let a = isMem ? ea(c) : 0;
+    let n: number;
+    if (regOff) {
+      // A register bit offset is signed and may address outside the operand (bit-string addressing).
+      const lo = c.r[sreg.ri];
+      n = lo & (bits - 1);
+      if (isMem) {
+        const off = sreg.sz === 8 ? c.r[sreg.ri + 1] * TWO32 + (lo >>> 0) : sreg.sz === 4 ? lo : (lo << 16) >> 16;
+        a += ((off - n) / bits) * sz;
+      }
+    } else n = s.lo & (bits - 1);
+    const lo = rdAny(c, d, a), hi = c.th;
+    const cf = sz === 8 ? bit64(lo, hi, n) : (lo >>> n) & 1;
+    if (op !== 0) {
+      let rl = lo, rh = hi;
+      const w = n < 32 ? 1 << n : 1 << (n - 32);
+      const inHi = n >= 32;
+      if (op === 1) { if (inHi) rh |= w; else rl |= w; }
+      else if (op === 2) { if (inHi) rh &= ~w; else rl &= ~w; }
+      else { if (inHi) rh ^= w; else rl ^= w; }
+      wrAny(c, d, a, sz === 4 ? rl | 0 : rl & (sz === 2 ? 0xffff : -1), rh);
+    }
+    materialize(c);
+    c.fx = (c.fx & ~CF) | cf;
+  };
+}
+
+function bitScan(insn: Instruction, m: Mnemonic): Op {
+  const d = loc(insn, 0), s = loc(insn, 1), sz = d.sz;
+  const isMem = s.k === L_MEM, ea = s.ea;
+  const fwd = m === MN.Bsf || m === MN.Tzcnt;
+  return c => {
+    const a = isMem ? ea(c) : 0;
+    const lo = rdAny(c, s, a), hi = sz === 8 ? c.th : 0;
+    const x = sz === 2 ? lo & 0xffff : lo;
+    materialize(c);
+    if ((x | hi) === 0) { c.fx = (c.fx & ~ZF) | ZF; return; } // destination unchanged
+    let idx: number;
+    if (fwd) idx = x !== 0 ? 31 - Math.clz32(x & -x) : 32 + 31 - Math.clz32(hi & -hi);
+    else idx = hi !== 0 ? 63 - Math.clz32(hi) : 31 - Math.clz32(x);
+    wrAny(c, d, 0, idx, 0);
+    c.fx &= ~ZF;
+  };
+}
+
+function popcnt(insn: Instruction): Op {
+  const d = loc(insn, 0), s = loc(insn, 1), sz = d.sz;
+  const ea = s.ea, isMem = s.k === L_MEM;
+  const pc = (v: number) => { v = v - ((v >>> 1) & 0x55555555); v = (v & 0x33333333) + ((v >>> 2) & 0x33333333); return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24; };
+  return c => {
+    const a = isMem ? ea(c) : 0;
+    const lo = rdAny(c, s, a), hi = sz === 8 ? c.th : 0;
+    const n = pc(sz === 2 ? lo & 0xffff : lo) + pc(hi);
+    wrAny(c, d, 0, n, 0);
+    setArith(c, n === 0 ? ZF : 0);
+  };
+}
+
+// ------------------------------------------------------------------------------------------ data movement
+
+function mov(insn: Instruction): Op {
+  const d = loc(insn, 0), sz = d.sz;
+  const s = loc(insn, 1, sz);
+  if (sz === 8) {
+    if (d.k === L_REG && s.k === L_REG) { const di = d.ri, si = s.ri; return c => { const r = c.r; r[di] = r[si]; r[di + 1] = r[si + 1]; }; }
+    if (d.k === L_REG && s.k === L_MEM) { const di = d.ri; return c => { const m = c.memory; const lo = m.read64(eaOf(c, s)); c.r[di] = lo; c.r[di + 1] = m.hi; }; }
+    if (d.k === L_MEM && s.k === L_REG) { const si = s.ri; return c => { c.memory.write64(eaOf(c, d), c.r[si], c.r[si + 1]); }; }
+    if (d.k === L_REG && s.k === L_IMM) { const di = d.ri, lo = s.lo, hi = s.hi; return c => { c.r[di] = lo; c.r[di + 1] = hi; }; }
+    const lo = s.lo, hi = s.hi;
+    return c => { c.memory.write64(eaOf(c, d), lo, hi); };
+  }
+  if (sz === 4 && !d.hb && !s.hb) {
+    if (d.k === L_REG && s.k === L_REG) { const di = d.ri, si = s.ri; return c => { const r = c.r; r[di] = r[si]; r[di + 1] = 0; }; }
+    if (d.k === L_REG && s.k === L_MEM) { const di = d.ri; return c => { c.r[di] = c.memory.read32(eaOf(c, s)); c.r[di + 1] = 0; }; }
+    if (d.k === L_MEM && s.k === L_REG) { const si = s.ri; return c => { c.memory.write32(eaOf(c, d), c.r[si]); }; }
+    if (d.k === L_REG && s.k === L_IMM) { const di = d.ri, v = s.lo; return c => { c.r[di] = v; c.r[di + 1] = 0; }; }
+  }
+  if (d.k === L_MEM && s.k === L_REG && sz === 1) {
+    const si = s.ri, hb = s.hb;
+    return c => { c.memory.write8(eaOf(c, d), hb ? c.r[si] >> 8 : c.r[si]); };
+  }
+  const ml = d.k === L_MEM ? d : s.k === L_MEM ? s : null;
+  return c => { const a = ml !== null ? eaOf(c, ml) : 0; wrN(c, d, a, rdN(c, s, a)); };
+}
+
+function movx(insn: Instruction, m: Mnemonic): Op {
+  const d = loc(insn, 0), s = loc(insn, 1), ssz = s.sz, dsz = d.sz;
+  const signed = m === MN.Movsx || m === MN.Movsxd;
+  const ea = s.ea, isMem = s.k === L_MEM;
+  const shiftN = 32 - ssz * 8;
+  if (d.k === L_REG && dsz >= 4) {
+    const di = d.ri;
+    if (isMem && ssz === 1 && !signed) return c => { c.r[di] = c.memory.read8(eaOf(c, s)); c.r[di + 1] = 0; };
+    return c => {
+      const x = rdN(c, s, isMem ? eaOf(c, s) : 0);
+      const v = signed ? (ssz === 4 ? x : (x << shiftN) >> shiftN) : x;
+      c.r[di] = v;
+      c.r[di + 1] = dsz === 8 && signed ? v >> 31 : 0;
+    };
+  }
+  return c => {
+    const x = rdN(c, s, isMem ? ea(c) : 0);
+    wrN(c, d, 0, signed ? (x << shiftN) >> shiftN : x);
+  };
+}
+
+function lea(insn: Instruction): Op {
+  const d = loc(insn, 0), sz = d.sz, di = d.ri;
+  const base = memInfo(insn).base;
+  // LEA is plain arithmetic in Go code (hashes, multiplies by 3/5/9): compute exactly on 32-bit halves,
+  // modulo 2^64, and without the segment base.
+  let calc: (c: Cpu) => number; // returns low half, high in c.th
+  if (base === RG.RIP || base === RG.EIP) {
+    const v = memInfo(insn).dispU;
+    const lo = lowOf(v), hi = highOf(v);
+    calc = c => { c.th = hi; return lo; };
+  } else {
+    const disp = memInfo(insn).dispS;
+    const b = gprInfo(base), x = gprInfo(memInfo(insn).index), s = memInfo(insn).scale;
+    const bi = b ? b.ri : -1, xi = x ? x.ri : -1;
+    calc = c => {
+      const r = c.r;
+      let l = disp, h = 0;
+      if (bi >= 0) { l += r[bi] >>> 0; h += r[bi + 1]; }
+      if (xi >= 0) { l += (r[xi] >>> 0) * s; h += r[xi + 1] * s; }
+      c.th = (h + Math.floor(l / TWO32)) | 0;
+      return l | 0;
+    };
+  }
+  if (sz === 8) return c => { const lo = calc(c); c.r[di] = lo; c.r[di + 1] = c.th; };
+  if (sz === 4) return c => { c.r[di] = calc(c); c.r[di + 1] = 0; };
+  return c => { const r = c.r; r[di] = (r[di] & ~0xffff) | (calc(c) & 0xffff); };
+}
+
+/** Low 32 bits of an integer-valued double (exact below 2^53; modulo 2^32 semantics). */
+function lowOf(v: number): number {
+  if (v >= -2147483648 && v < 4294967296) return v | 0;
+  return (v - Math.floor(v / TWO32) * TWO32) | 0;
+}
+function highOf(v: number): number { return Math.floor(v / TWO32) | 0; }
+
+function xchg(insn: Instruction): Op {
+  const d = loc(insn, 0), s = loc(insn, 1), sz = d.sz;
+  const ea = d.k === L_MEM ? d.ea : s.k === L_MEM ? s.ea : null;
+  const mem = ea ? (d.k === L_MEM ? d : s) : d, reg = ea ? (d.k === L_MEM ? s : d) : s;
+  if (!ea && sz !== 8 && d.ri === s.ri && d.hb === s.hb) {
+    // xchg eax, eax (0x90 is NOP, decoded as Nop) with 87 c0 still zero-extends.
+    return c => { if (sz === 4) c.r[d.ri + 1] = 0; };
+  }
+  return c => {
+    const a = ea ? ea(c) : 0;
+    const ml = rdAny(c, mem, a), mh = c.th;
+    const rl = rdAny(c, reg, a), rh = c.th;
+    wrAny(c, mem, a, rl, rh);
+    wrAny(c, reg, a, ml, mh);
+  };
+}
+
+function cmovcc(insn: Instruction, cc: number): Op {
+  const d = loc(insn, 0), s = loc(insn, 1), sz = d.sz, di = d.ri;
+  const ea = s.ea, isMem = s.k === L_MEM;
+  return c => {
+    const a = isMem ? ea(c) : 0;
+    const lo = rdAny(c, s, a), hi = c.th; // the source is read (and may fault) whatever the condition
+    if (cond(c, cc)) wrAny(c, d, 0, lo, hi);
+    else if (sz === 4) c.r[di + 1] = 0;
+  };
+}
+
+function setcc(insn: Instruction, cc: number): Op {
+  const d = loc(insn, 0), ea = d.ea, isMem = d.k === L_MEM;
+  return c => { wrN(c, d, isMem ? ea(c) : 0, cond(c, cc) ? 1 : 0); };
+}
+
+function bswap(insn: Instruction): Op {
+  const d = loc(insn, 0), di = d.ri, sz = d.sz;
+  const sw = (v: number) => ((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24);
+  if (sz === 8) return c => { const r = c.r, lo = r[di], hi = r[di + 1]; r[di] = sw(hi); r[di + 1] = sw(lo); };
+  if (sz === 4) return c => { c.r[di] = sw(c.r[di]); c.r[di + 1] = 0; };
+  return c => { c.r[di] &= ~0xffff; }; // BSWAP r16 is undefined; hardware clears the low word
+}
+
+function xadd(insn: Instruction): Op {
+  const d = loc(insn, 0), s = loc(insn, 1), sz = d.sz;
+  const fop = ALU_KIND[ADD] | (sz << 4), m = maskOf(sz);
+  const ea = d.k === L_MEM ? d.ea : null;
+  return c => {
+    const a = ea ? ea(c) : 0;
+    if (sz === 8) {
+      const al = rd64(c, d, a), ah = c.th, bl = rd64(c, s, a), bh = c.th;
+      const lo = alu64(c, ADD, al, ah, bl, bh, 0), hi = c.th;
+      wr64(c, d, a, lo, hi); wr64(c, s, 0, al, ah);
+      setFlags(c, fop, al, ah, bl, bh, lo, hi, 0);
+      return;
+    }
+    const x = rdN(c, d, a), y = rdN(c, s, a), v = aluN(ADD, m, x, y, 0);
+    wrN(c, d, a, v); wrN(c, s, 0, x);
+    setFlags(c, fop, x, 0, y, 0, v, 0, 0);
+  };
+}
+
+function cmpxchg(insn: Instruction): Op {
+  const d = loc(insn, 0), s = loc(insn, 1), sz = d.sz;
+  const fop = ALU_KIND[CMP] | (sz << 4), m = maskOf(sz);
+  const ea = d.k === L_MEM ? d.ea : null;
+  const acc: Loc = { k: L_REG, sz, ri: RAX, hb: false, ea: d.ea, lo: 0, hi: 0, am: 0, eb: 0, ex: 0, es: 1, ed: 0 };
+  return c => {
+    const a = ea ? ea(c) : 0;
+    if (ea) c.memory.checkWrite(a, sz); // the destination is always written (locked cycle)
+    const xl = rdAny(c, acc, 0), xh = c.th, dl = rdAny(c, d, a), dh = c.th;
+    let rl: number, rh = 0;
+    if (sz === 8) { rl = alu64(c, SUB, xl, xh, dl, dh, 0); rh = c.th; } else rl = aluN(SUB, m, xl, dl, 0);
+    if (rl === 0 && rh === 0) { const sl = rdAny(c, s, 0), sh = c.th; wrAny(c, d, a, sl, sh); }
+    else { if (ea) wrAny(c, d, a, dl, dh); wrAny(c, acc, 0, dl, dh); }
+    setFlags(c, fop, xl, xh, dl, dh, rl, rh, 0);
+  };
+}
+
+function cmpxchg16b(insn: Instruction): Op {
+  const ea = loc(insn, 0, 16).ea;
+  const buf = new Int32Array(4);
+  return c => {
+    const a = ea(c);
+    if (a % 16 !== 0) throw new FaultSignal('#GP', `CMPXCHG16B operand 0x${a.toString(16)} not 16-byte aligned`, { addr: a });
+    c.memory.checkWrite(a, 16);
+    c.memory.read128(a, buf, 0);
+    const r = c.r;
+    if (buf[0] === r[RAX] && buf[1] === r[RAX + 1] && buf[2] === r[RDX] && buf[3] === r[RDX + 1]) {
+      buf[0] = r[6]; buf[1] = r[7]; buf[2] = r[2]; buf[3] = r[3]; // RCX:RBX → m128 (RBX low)
+      c.memory.write128(a, buf, 0);
+      materialize(c); c.fx |= ZF;
+    } else {
+      c.memory.write128(a, buf, 0);
+      r[RAX] = buf[0]; r[RAX + 1] = buf[1]; r[RDX] = buf[2]; r[RDX + 1] = buf[3];
+      materialize(c); c.fx &= ~ZF;
+    }
+  };
+}
+
+// --------------------------------------------------------------------------------------------- stack
+
+function push(insn: Instruction): Op {
+  const s = loc(insn, 0, 8);
+  if (s.sz === 2) {
+    return c => {
+      const v = rdN(c, s, s.k === L_MEM ? s.ea(c) : 0);
+      const sp = rspNum(c) - 2;
+      c.memory.write16(sp, v);
+      addRsp(c, -2);
+    };
+  }
+  if (s.k === L_REG) { const si = s.ri; return c => push64(c, c.r[si], c.r[si + 1]); }
+  if (s.k === L_IMM) { const lo = s.lo, hi = s.hi; return c => push64(c, lo, hi); }
+  const ea = s.ea;
+  return c => { const lo = c.memory.read64(ea(c)); push64(c, lo, c.memory.hi); };
+}
+
+function pop(insn: Instruction): Op {
+  const d = loc(insn, 0);
+  if (d.sz === 2) {
+    return c => {
+      const v = c.memory.read16(rspNum(c));
+      // POP computes a memory destination with RSP already incremented.
+      addRsp(c, 2);
+      try { wrN(c, d, d.k === L_MEM ? d.ea(c) : 0, v); } catch (e) { addRsp(c, -2); throw e; }
+    };
+  }
+  if (d.k === L_REG) { const di = d.ri; return c => { const lo = top64(c); c.r[di] = lo; c.r[di + 1] = c.th; if (di !== RSP) addRsp(c, 8); }; }
+  return c => {
+    const lo = top64(c), hi = c.th;
+    addRsp(c, 8);
+    try { c.memory.write64(d.ea(c), lo, hi); } catch (e) { addRsp(c, -8); throw e; }
+  };
+}
+
+// ------------------------------------------------------------------------------------------ conversions
+
+function convert(m: Mnemonic): Op {
+  switch (m) {
+    case MN.Cbw: return c => { const r = c.r; r[RAX] = (r[RAX] & ~0xffff) | (((r[RAX] << 24) >> 24) & 0xffff); };
+    case MN.Cwde: return c => { const r = c.r; r[RAX] = (r[RAX] << 16) >> 16; r[RAX + 1] = 0; };
+    case MN.Cdqe: return c => { c.r[RAX + 1] = c.r[RAX] >> 31; };
+    case MN.Cwd: return c => { const r = c.r; r[RDX] = (r[RDX] & ~0xffff) | (((r[RAX] << 16) >> 31) & 0xffff); };
+    case MN.Cdq: return c => { c.r[RDX] = c.r[RAX] >> 31; c.r[RDX + 1] = 0; };
+    default: return c => { const s = c.r[RAX + 1] >> 31; c.r[RDX] = s; c.r[RDX + 1] = s; }; // CQO
+  }
+}
+
+/** Translate an integer instruction, or return null when the mnemonic is not one of ours. */
+export function translateInteger(insn: Instruction, m: Mnemonic): Op | null {
+  const alu = ALU_OF[m];
+  if (alu !== undefined) return aluOp(insn, alu);
+  switch (m) {
+    case MN.Inc: case MN.Dec: case MN.Neg: case MN.Not: return unary(insn, m);
+    case MN.Shl: case MN.Sal: case MN.Shr: case MN.Sar: case MN.Rol: case MN.Ror:
+    case MN.Rcl: case MN.Rcr: return shift(insn, m);
+    case MN.Shld: case MN.Shrd: return shiftDouble(insn, m);
+    case MN.Mul: case MN.Div: case MN.Idiv: return mulDiv(insn, m);
+    case MN.Imul: return opCount(insn) === 1 ? mulDiv(insn, m) : imulN(insn);
+    case MN.Bt: case MN.Bts: case MN.Btr: case MN.Btc: return bitTest(insn, m);
+    case MN.Bsf: case MN.Bsr: case MN.Tzcnt: case MN.Lzcnt:
+      // Without BMI1/ABM (not advertised) F3 0F BC/BD execute as BSF/BSR.
+      return bitScan(insn, m === MN.Lzcnt ? MN.Bsr : m);
+    case MN.Popcnt: return popcnt(insn);
+    case MN.Mov: case MN.Movnti: return mov(insn); // MOVNTI: the non-temporal hint changes nothing here
+    case MN.Movzx: case MN.Movsx: case MN.Movsxd: return movx(insn, m);
+    case MN.Lea: return lea(insn);
+    case MN.Xchg: return xchg(insn);
+    case MN.Xadd: return xadd(insn);
+    case MN.Cmpxchg: return cmpxchg(insn);
+    case MN.Cmpxchg16b: return cmpxchg16b(insn);
+    case MN.Bswap: return bswap(insn);
+    case MN.Push: return push(insn);
+    case MN.Pop: return pop(insn);
+    case MN.Cbw: case MN.Cwde: case MN.Cdqe: case MN.Cwd: case MN.Cdq: case MN.Cqo:
+      return convert(m);
+  }
+  const cc = CMOV_CC.get(m);
+  if (cc !== undefined) return cmovcc(insn, cc);
+  const sc = SET_CC.get(m);
+  if (sc !== undefined) return setcc(insn, sc);
+  return null;
+}
+
+const CC_SUFFIX = ['o', 'no', 'b', 'ae', 'e', 'ne', 'be', 'a', 's', 'ns', 'p', 'np', 'l', 'ge', 'le', 'g'];
+function ccMap(prefix: string): Map<Mnemonic, number> {
+  const map = new Map<Mnemonic, number>();
+  CC_SUFFIX.forEach((s, i) => {
+    const name = prefix + s;
+    const v = (Mnemonic as unknown as Record<string, number>)[name];
+    if (v !== undefined) map.set(v as Mnemonic, i);
+  });
+  return map;
+}
+export const CMOV_CC = ccMap('Cmov');
+export const SET_CC = ccMap('Set');
+export const JCC_CC = ccMap('J');
+

@@ -1,0 +1,179 @@
+// Operands of a decoded instruction, resolved once at decode time into a small record (Loc) and an effective-
+// address closure (EA), so execution never re-inspects operand kinds through iced.
+
+import { Instruction, MemorySizeExt, OpKind, Register } from 'iced-x86';
+import * as iced from 'iced-x86';
+// Local aliases: a bundled CommonJS module's exports are getters; read each enum object once.
+const { MSE, OK, RG } = { MSE: iced.MemorySizeExt, OK: iced.OpKind, RG: iced.Register };
+import { memInfo, nextInsn, opCount, opKind } from './insninfo';
+import type { Cpu } from './cpu';
+
+export type EA = (c: Cpu) => number;
+export type Op = (c: Cpu) => void;
+
+const TWO32 = 4294967296;
+
+export const L_REG = 0, L_MEM = 1, L_IMM = 2;
+
+export interface Loc {
+  k: number;       // L_REG | L_MEM | L_IMM
+  sz: number;      // operand size in bytes (1, 2, 4, 8)
+  ri: number;      // GPR: index of the low half in Cpu.r (2 * register number)
+  hb: boolean;     // AH/CH/DH/BH
+  ea: EA;          // memory: effective address
+  lo: number;      // immediate (already sign-extended to the operand size, masked for sizes < 4)
+  hi: number;
+  // Memory addressing mode for eaOf (inlined, no closure call): AM_CALL uses `ea`.
+  am: number; eb: number; ex: number; es: number; ed: number;
+}
+
+export const AM_CALL = 0, AM_ABS = 1, AM_BASE = 2, AM_BASE_INDEX = 3;
+
+/** Effective address of a memory Loc, computed inline for the common modes. */
+export function eaOf(c: Cpu, l: Loc): number {
+  const am = l.am;
+  if (am === AM_BASE) { const r = c.r, b = l.eb; return r[b + 1] * TWO32 + (r[b] >>> 0) + l.ed; }
+  if (am === AM_BASE_INDEX) {
+    const r = c.r, b = l.eb, x = l.ex;
+    return r[b + 1] * TWO32 + (r[b] >>> 0) + (r[x + 1] * TWO32 + (r[x] >>> 0)) * l.es + l.ed;
+  }
+  if (am === AM_ABS) return l.ed;
+  return l.ea(c);
+}
+
+/** Addressing-mode fields of instruction insn's memory operand (AM_CALL when segment/32-bit/other). */
+function amOf(insn: Instruction): { am: number; eb: number; ex: number; es: number; ed: number } {
+  const none = { am: AM_CALL, eb: 0, ex: 0, es: 1, ed: 0 };
+  if (memInfo(insn).seg === RG.FS || memInfo(insn).seg === RG.GS) return none;
+  const base = memInfo(insn).base, index = memInfo(insn).index;
+  if (base === RG.RIP) return { am: AM_ABS, eb: 0, ex: 0, es: 1, ed: memInfo(insn).dispU };
+  const b = gprInfo(base), x = gprInfo(index);
+  if ((b && b.sz !== 8) || (x && x.sz !== 8)) return none;
+  const d = memInfo(insn).dispS;
+  if (b && !x) return { am: AM_BASE, eb: b.ri, ex: 0, es: 1, ed: d };
+  if (b && x) return { am: AM_BASE_INDEX, eb: b.ri, ex: x.ri, es: memInfo(insn).scale, ed: d };
+  if (!b && !x) return { am: AM_ABS, eb: 0, ex: 0, es: 1, ed: d };
+  return none;
+}
+
+const noEA: EA = () => 0;
+
+/** Size in bytes and Cpu.r index of a GPR, or null for other registers. */
+export function gprInfo(reg: Register): { sz: number; ri: number; hb: boolean } | null {
+  if (reg >= RG.RAX && reg <= RG.R15) return { sz: 8, ri: 2 * (reg - RG.RAX), hb: false };
+  if (reg >= RG.EAX && reg <= RG.R15D) return { sz: 4, ri: 2 * (reg - RG.EAX), hb: false };
+  if (reg >= RG.AX && reg <= RG.R15W) return { sz: 2, ri: 2 * (reg - RG.AX), hb: false };
+  if (reg >= RG.AL && reg <= RG.BL) return { sz: 1, ri: 2 * (reg - RG.AL), hb: false };
+  if (reg >= RG.AH && reg <= RG.BH) return { sz: 1, ri: 2 * (reg - RG.AH), hb: true };
+  if (reg >= RG.SPL && reg <= RG.R15L) return { sz: 1, ri: 2 * (reg - RG.SPL + 4), hb: false };
+  return null;
+}
+
+export function xmmIndex(reg: Register): number {
+  return reg >= RG.XMM0 && reg <= RG.XMM15 ? reg - RG.XMM0 : -1;
+}
+
+export function maskOf(sz: number): number { return sz === 1 ? 0xff : sz === 2 ? 0xffff : -1; }
+
+/** Effective-address closure for the instruction's memory operand (segment base included). */
+export function makeEA(insn: Instruction): EA {
+  const base = memInfo(insn).base, index = memInfo(insn).index, s = memInfo(insn).scale;
+  const seg = memInfo(insn).seg;
+  let inner: EA;
+  if (base === RG.RIP || base === RG.EIP) {
+    const abs = memInfo(insn).dispU % (base === RG.EIP ? TWO32 : 2 ** 64);
+    inner = () => abs;
+  } else {
+    const d = memInfo(insn).dispS;
+    const b = gprInfo(base), x = gprInfo(index);
+    const a32 = (b && b.sz === 4) || (x && x.sz === 4);
+    if (a32) {
+      const bi = b ? b.ri : -1, xi = x ? x.ri : -1;
+      inner = c => ((bi >= 0 ? c.r[bi] >>> 0 : 0) + (xi >= 0 ? (c.r[xi] >>> 0) * s : 0) + d) >>> 0;
+    } else if (b && x) {
+      const bi = b.ri, xi = x.ri;
+      if (s === 1) inner = c => { const r = c.r; return r[bi + 1] * TWO32 + (r[bi] >>> 0) + r[xi + 1] * TWO32 + (r[xi] >>> 0) + d; };
+      else inner = c => { const r = c.r; return r[bi + 1] * TWO32 + (r[bi] >>> 0) + (r[xi + 1] * TWO32 + (r[xi] >>> 0)) * s + d; };
+    } else if (b) {
+      const bi = b.ri;
+      if (d === 0) inner = c => c.r[bi + 1] * TWO32 + (c.r[bi] >>> 0);
+      else inner = c => c.r[bi + 1] * TWO32 + (c.r[bi] >>> 0) + d;
+    } else if (x) {
+      const xi = x.ri;
+      inner = c => (c.r[xi + 1] * TWO32 + (c.r[xi] >>> 0)) * s + d;
+    } else {
+      inner = () => d;
+    }
+  }
+  if (seg === RG.FS) { const f = inner; return c => c.fsBase + f(c); }
+  if (seg === RG.GS) { const f = inner; return c => c.gsBase + f(c); }
+  return inner;
+}
+
+/** Resolve operand i. `sz` overrides the operand size (for memory and immediates); defaults from iced. */
+export function loc(insn: Instruction, i: number, sz?: number): Loc {
+  const kind = opKind(insn, i);
+  if (kind === OK.Register) {
+    const g = gprInfo(insn.opRegister(i));
+    if (!g) throw new Error(`operand ${i} is not a general-purpose register`);
+    return { k: L_REG, sz: g.sz, ri: g.ri, hb: g.hb, ea: noEA, lo: 0, hi: 0, am: AM_CALL, eb: 0, ex: 0, es: 1, ed: 0 };
+  }
+  if (kind === OK.Memory) {
+    const msz = sz ?? memInfo(insn).bytes;
+    return { k: L_MEM, sz: msz, ri: 0, hb: false, ea: makeEA(insn), lo: 0, hi: 0, ...amOf(insn) };
+  }
+  if (kind >= OK.Immediate8 && kind <= OK.Immediate32to64) {
+    const v = BigInt.asUintN(64, insn.immediate(i));
+    const isz = sz ?? 8;
+    let lo = Number(v & 0xffffffffn) | 0, hi = Number(v >> 32n) | 0;
+    if (isz < 8) { hi = 0; lo = isz === 4 ? lo : lo & maskOf(isz); }
+    return { k: L_IMM, sz: isz, ri: 0, hb: false, ea: noEA, lo, hi, am: AM_CALL, eb: 0, ex: 0, es: 1, ed: 0 };
+  }
+  throw new Error(`unsupported operand kind ${kind}`);
+}
+
+// ---- generic access for sizes 1, 2, 4 (values: 8/16-bit unsigned, 32-bit int32). `a` is the EA for L_MEM.
+
+export function rdN(c: Cpu, l: Loc, a: number): number {
+  if (l.k === L_REG) {
+    const v = c.r[l.ri];
+    return l.sz === 4 ? v : l.sz === 2 ? v & 0xffff : l.hb ? (v >> 8) & 0xff : v & 0xff;
+  }
+  if (l.k === L_MEM) return l.sz === 4 ? c.memory.read32(a) : l.sz === 2 ? c.memory.read16(a) : c.memory.read8(a);
+  return l.lo;
+}
+
+export function wrN(c: Cpu, l: Loc, a: number, v: number): void {
+  if (l.k === L_REG) {
+    const r = c.r, i = l.ri;
+    if (l.sz === 4) { r[i] = v; r[i + 1] = 0; } else if (l.sz === 2) r[i] = (r[i] & ~0xffff) | (v & 0xffff);
+    else if (l.hb) r[i] = (r[i] & ~0xff00) | ((v & 0xff) << 8);
+    else r[i] = (r[i] & ~0xff) | (v & 0xff);
+    return;
+  }
+  if (l.sz === 4) c.memory.write32(a, v); else if (l.sz === 2) c.memory.write16(a, v); else c.memory.write8(a, v);
+}
+
+// ---- 64-bit access: returns the low half, leaves the high half in c.th.
+
+export function rd64(c: Cpu, l: Loc, a: number): number {
+  if (l.k === L_REG) { c.th = c.r[l.ri + 1]; return c.r[l.ri]; }
+  if (l.k === L_MEM) { const lo = c.memory.read64(a); c.th = c.memory.hi; return lo; }
+  c.th = l.hi; return l.lo;
+}
+
+export function wr64(c: Cpu, l: Loc, a: number, lo: number, hi: number): void {
+  if (l.k === L_REG) { c.r[l.ri] = lo; c.r[l.ri + 1] = hi; return; }
+  c.memory.write64(a, lo, hi);
+}
+
+/** Read any size as (lo, c.th): sizes < 8 zero-extended. */
+export function rdAny(c: Cpu, l: Loc, a: number): number {
+  if (l.sz === 8) return rd64(c, l, a);
+  c.th = 0;
+  return rdN(c, l, a);
+}
+
+export function wrAny(c: Cpu, l: Loc, a: number, lo: number, hi: number): void {
+  if (l.sz === 8) wr64(c, l, a, lo, hi); else wrN(c, l, a, lo);
+}

@@ -1,0 +1,353 @@
+// iced-x86 Instruction → one specialised closure. Control flow, string instructions and system instructions
+// live here; integer and SSE instructions are translated in integer.ts and sse.ts. Anything not handled
+// becomes a closure raising #UD with the bytes and their disassembly, so decoding never fails.
+
+import { Code, Formatter, FormatterSyntax, Instruction, Mnemonic, OpKind, Register } from 'iced-x86';
+import * as iced from 'iced-x86';
+// Local aliases: a bundled CommonJS module's exports are getters; read each enum object once.
+const { CD, FS_, MN, OK, RG } = { CD: iced.Code, FS_: iced.FormatterSyntax, MN: iced.Mnemonic, OK: iced.OpKind, RG: iced.Register };
+import { memInfo, nextInsn, opCount, opKind } from './insninfo';
+import type { Cpu } from './cpu';
+import * as M_stop from './stop';
+const { STOP_HALT, STOP_SYSCALL, STOP_FAULT } = M_stop;
+import * as M_fault from './fault';
+const { FaultSignal } = M_fault;
+import * as M_flags from './flags';
+const { arithFlags, CF, cond, getCF, K_SUB, materialize, setArith, ZF, ARITH_MASK } = M_flags;
+import * as M_arith from './arith';
+const { alu64, aluN, SUB } = M_arith;
+import * as M_integer from './integer';
+const { addRsp, JCC_CC, push64, top64, translateInteger } = M_integer;
+import type { Op } from './operands';
+import * as M_operands from './operands';
+const { gprInfo, loc, L_MEM, maskOf, rd64 } = M_operands;
+import * as M_sse from './sse';
+const { translateSse } = M_sse;
+import type { CpuFault } from './types';
+
+const TWO32 = 4294967296;
+const RCX = 2, RSI = 12, RDI = 14, RAX = 0;
+
+export interface Translated {
+  op: Op;
+  /** The instruction ends a block (control flow, stop, or #UD). */
+  end: boolean;
+  /** The instruction raises #UD (undefined, or not something this CPU has). */
+  ud?: boolean;
+}
+
+let formatter: Formatter | null = null;
+/** Intel-syntax disassembly of one instruction (for fault messages). */
+export function disasm(insn: Instruction): string {
+  try {
+    if (!formatter) formatter = new Formatter(FS_.Intel);
+    return formatter.format(insn);
+  } catch { return '(undisassemblable)'; }
+}
+
+function hex(n: number): string { return '0x' + n.toString(16); }
+function hexBytes(b: Uint8Array): string { return Array.from(b, x => x.toString(16).padStart(2, '0')).join(' '); }
+
+/** A closure that raises a precise fault (RIP stays at the instruction). */
+function faultOp(f: Omit<CpuFault, 'rip'>): Op {
+  return () => { throw new FaultSignal(f.kind, f.message, { ...f, bytes: f.bytes ? new Uint8Array(f.bytes) : undefined }); };
+}
+
+export function undefinedOp(addr: number, bytes: Uint8Array, text: string, why: string): Op {
+  const b = bytes.slice(0, 15);
+  return faultOp({
+    kind: '#UD', bytes: b, text,
+    message: `invalid opcode at ${hex(addr)}: ${hexBytes(b)} (${text})${why ? ': ' + why : ''}`,
+  });
+}
+
+export function translate(insn: Instruction, addr: number, bytes: Uint8Array): Translated {
+  nextInsn();
+  const m = insn.mnemonic;
+  const next = addr + insn.length;
+  if (insn.code === CD.INVALID) {
+    return { op: undefinedOp(addr, bytes, '(bad)', 'undefined instruction'), end: true, ud: true };
+  }
+  try {
+    const t = translateControl(insn, m, addr, next);
+    if (t) return t;
+    const rs = stringOp(insn, m, addr);
+    if (rs) return { op: rs, end: insn.hasRepPrefix || insn.hasRepePrefix || insn.hasRepnePrefix };
+    const op = translateInteger(insn, m) ?? translateSse(insn, m) ?? translateMisc(insn, m, addr, next);
+    if (op) return { op, end: false };
+    return { op: undefinedOp(addr, bytes, disasm(insn), 'not implemented by the emulator'), end: true, ud: true };
+  } catch (e) {
+    return { op: undefinedOp(addr, bytes, disasm(insn), `not supported (${e instanceof Error ? e.message : e})`), end: true, ud: true };
+  }
+}
+
+// ------------------------------------------------------------------------------------------ control flow
+
+function translateControl(insn: Instruction, m: Mnemonic, addr: number, next: number): Translated | null {
+  const nlo = next | 0, nhi = Math.floor(next / TWO32) | 0;
+  const k0 = opCount(insn) > 0 ? opKind(insn, 0) : -1;
+  const isNear = k0 === OK.NearBranch64 || k0 === OK.NearBranch32 || k0 === OK.NearBranch16;
+  const target = isNear ? Number(insn.nearBranchTarget) : 0;
+  switch (m) {
+    case MN.Jmp:
+      if (isNear) return { op: c => { c.rip = target; }, end: true };
+      return { op: indirect(insn, (c, t) => { c.rip = t; }), end: true };
+    case MN.Call:
+      if (isNear) return { op: c => { push64(c, nlo, nhi); c.rip = target; }, end: true };
+      return { op: indirect(insn, (c, t) => { push64(c, nlo, nhi); c.rip = t; }), end: true };
+    case MN.Ret: {
+      const extra = opCount(insn) > 0 ? Number(insn.immediate(0)) & 0xffff : 0;
+      return { op: c => { const lo = top64(c); const hi = c.th; addRsp(c, 8 + extra); c.rip = hi * TWO32 + (lo >>> 0); }, end: true };
+    }
+    case MN.Jrcxz: return { op: c => { if ((c.r[RCX] | c.r[RCX + 1]) === 0) c.rip = target; }, end: true };
+    case MN.Jecxz: return { op: c => { if (c.r[RCX] === 0) c.rip = target; }, end: true };
+    case MN.Loop: case MN.Loope: case MN.Loopne:
+      return {
+        op: c => {
+          const r = c.r;
+          const lo = (r[RCX] - 1) | 0;
+          if (lo === -1) r[RCX + 1] = (r[RCX + 1] - 1) | 0;
+          r[RCX] = lo;
+          const nz = (r[RCX] | r[RCX + 1]) !== 0;
+          if (nz && (m === MN.Loop || (m === MN.Loope) === cond(c, 4))) c.rip = target;
+        }, end: true,
+      };
+    case MN.Syscall:
+      return { op: c => { c.rip = addr; c.stop = STOP_SYSCALL; }, end: true };
+  }
+  const cc = JCC_CC.get(m);
+  if (cc !== undefined && isNear) return { op: jcc(cc, target), end: true };
+  return null;
+}
+
+/**
+ * Jcc. After CMP/SUB (the lazy record holds both operands) the condition is a direct comparison; other
+ * records go through the generic flag evaluation.
+ */
+function jcc(cc: number, t: number): Op {
+  switch (cc) {
+    case 4: return c => { if ((c.fop & 15) !== 0 ? (c.fr | ((c.fop >> 4) === 8 ? c.frh : 0)) === 0 : cond(c, 4)) c.rip = t; };
+    case 5: return c => { if ((c.fop & 15) !== 0 ? (c.fr | ((c.fop >> 4) === 8 ? c.frh : 0)) !== 0 : !cond(c, 4)) c.rip = t; };
+    case 2: case 3: case 6: case 7: case 12: case 13: case 14: case 15: {
+      const signed = cc >= 12;
+      const orEq = cc === 6 || cc === 7 || cc === 14 || cc === 15; // BE/A/LE/G compare with <=
+      const neg = cc === 3 || cc === 7 || cc === 13 || cc === 15;  // AE/A/GE/G are the negations
+      return c => {
+        const f = c.fop;
+        let r: boolean;
+        if ((f & 15) === K_SUB) {
+          const sz = f >> 4;
+          if (sz === 8) {
+            const ah = c.fah, bh = c.fbh;
+            if (ah !== bh) r = signed ? ah < bh : (ah >>> 0) < (bh >>> 0);
+            else r = orEq ? (c.fa >>> 0) <= (c.fb >>> 0) : (c.fa >>> 0) < (c.fb >>> 0);
+          } else if (!signed) {
+            r = orEq ? (c.fa >>> 0) <= (c.fb >>> 0) : (c.fa >>> 0) < (c.fb >>> 0);
+          } else {
+            const sh = 32 - sz * 8;
+            const a = (c.fa << sh) >> sh, b = (c.fb << sh) >> sh;
+            r = orEq ? a <= b : a < b;
+          }
+          if (neg) r = !r;
+        } else r = cond(c, cc);
+        if (r) c.rip = t;
+      };
+    }
+    default: return c => { if (cond(c, cc)) c.rip = t; };
+  }
+}
+
+/** Indirect JMP/CALL: the target is read (and may fault) before anything changes. */
+function indirect(insn: Instruction, go: (c: Cpu, target: number) => void): Op {
+  const s = loc(insn, 0, 8);
+  const ea = s.ea, isMem = s.k === L_MEM;
+  return c => {
+    const lo = rd64(c, s, isMem ? ea(c) : 0);
+    go(c, c.th * TWO32 + (lo >>> 0));
+  };
+}
+
+// ----------------------------------------------------------------------------------- string instructions
+
+function regNum(c: Cpu, ri: number): number { return c.r[ri + 1] * TWO32 + (c.r[ri] >>> 0); }
+function addReg(c: Cpu, ri: number, d: number): void {
+  const r = c.r;
+  const l = (r[ri] >>> 0) + d;
+  r[ri] = l | 0;
+  if (l >= TWO32) r[ri + 1] = (r[ri + 1] + 1) | 0; else if (l < 0) r[ri + 1] = (r[ri + 1] - 1) | 0;
+}
+
+function readSz(c: Cpu, a: number, sz: number): number {
+  const mem = c.memory;
+  if (sz === 8) { const lo = mem.read64(a); c.th = mem.hi; return lo; }
+  c.th = 0;
+  return sz === 4 ? mem.read32(a) : sz === 2 ? mem.read16(a) : mem.read8(a);
+}
+function writeSz(c: Cpu, a: number, sz: number, lo: number, hi: number): void {
+  const mem = c.memory;
+  if (sz === 8) mem.write64(a, lo, hi); else if (sz === 4) mem.write32(a, lo); else if (sz === 2) mem.write16(a, lo); else mem.write8(a, lo);
+}
+function accRead(c: Cpu, sz: number): number {
+  const r = c.r;
+  c.th = sz === 8 ? r[RAX + 1] : 0;
+  return sz === 8 || sz === 4 ? r[RAX] : r[RAX] & maskOf(sz);
+}
+function accWrite(c: Cpu, sz: number, lo: number, hi: number): void {
+  const r = c.r;
+  if (sz === 8) { r[RAX] = lo; r[RAX + 1] = hi; } else if (sz === 4) { r[RAX] = lo; r[RAX + 1] = 0; }
+  else { const mk = maskOf(sz); r[RAX] = (r[RAX] & ~mk) | (lo & mk); }
+}
+
+/** Iterations a REP string instruction performs per execution before yielding (it stays at its own RIP). */
+export const REP_CHUNK = 1 << 16;
+
+function stringOp(insn: Instruction, m: Mnemonic, addr: number): Op | null {
+  // MOVSD/CMPSD are also SSE2 mnemonics: string forms are the ones with an implicit [RSI]/[RDI] operand.
+  let implicit = false;
+  for (let k = 0; k < opCount(insn); k++) {
+    const kind = opKind(insn, k);
+    if (kind >= OK.MemorySegSI && kind <= OK.MemoryESRDI) implicit = true;
+  }
+  if (!implicit) return null;
+  let kind: 'movs' | 'stos' | 'lods' | 'cmps' | 'scas';
+  switch (m) {
+    case MN.Movsb: case MN.Movsw: case MN.Movsd: case MN.Movsq: kind = 'movs'; break;
+    case MN.Stosb: case MN.Stosw: case MN.Stosd: case MN.Stosq: kind = 'stos'; break;
+    case MN.Lodsb: case MN.Lodsw: case MN.Lodsd: case MN.Lodsq: kind = 'lods'; break;
+    case MN.Cmpsb: case MN.Cmpsw: case MN.Cmpsd: case MN.Cmpsq: kind = 'cmps'; break;
+    case MN.Scasb: case MN.Scasw: case MN.Scasd: case MN.Scasq: kind = 'scas'; break;
+    default: return null;
+  }
+  const last = m.valueOf();
+  const sz = [MN.Movsb, MN.Stosb, MN.Lodsb, MN.Cmpsb, MN.Scasb].includes(m) ? 1
+    : [MN.Movsw, MN.Stosw, MN.Lodsw, MN.Cmpsw, MN.Scasw].includes(m) ? 2
+      : [MN.Movsq, MN.Stosq, MN.Lodsq, MN.Cmpsq, MN.Scasq].includes(m) ? 8 : 4;
+  void last;
+  const rep = insn.hasRepPrefix || insn.hasRepePrefix || insn.hasRepnePrefix;
+  const repne = insn.hasRepnePrefix;
+  const cmp = kind === 'cmps' || kind === 'scas';
+  const fop = K_SUB | (sz << 4), mk = maskOf(sz);
+  const seg = insn.segmentPrefix;
+  const one = (c: Cpu): void => {
+    const d = c.dir * sz;
+    switch (kind) {
+      case 'movs': {
+        let src = regNum(c, RSI);
+        if (seg === RG.FS) src += c.fsBase; else if (seg === RG.GS) src += c.gsBase;
+        const lo = readSz(c, src, sz), hi = c.th;
+        writeSz(c, regNum(c, RDI), sz, lo, hi);
+        addReg(c, RSI, d); addReg(c, RDI, d);
+        return;
+      }
+      case 'stos': writeSz(c, regNum(c, RDI), sz, accRead(c, sz), c.th); addReg(c, RDI, d); return;
+      case 'lods': { const lo = readSz(c, regNum(c, RSI), sz); accWrite(c, sz, lo, c.th); addReg(c, RSI, d); return; }
+      case 'cmps': {
+        const xl = readSz(c, regNum(c, RSI), sz), xh = c.th, yl = readSz(c, regNum(c, RDI), sz), yh = c.th;
+        const rl = sz === 8 ? alu64(c, SUB, xl, xh, yl, yh, 0) : aluN(SUB, mk, xl, yl, 0), rh = sz === 8 ? c.th : 0;
+        c.fop = fop; c.fa = xl; c.fah = xh; c.fb = yl; c.fbh = yh; c.fr = rl; c.frh = rh; c.fx = 0;
+        addReg(c, RSI, d); addReg(c, RDI, d);
+        return;
+      }
+      default: {
+        const xl = accRead(c, sz), xh = c.th, yl = readSz(c, regNum(c, RDI), sz), yh = c.th;
+        const rl = sz === 8 ? alu64(c, SUB, xl, xh, yl, yh, 0) : aluN(SUB, mk, xl, yl, 0), rh = sz === 8 ? c.th : 0;
+        c.fop = fop; c.fa = xl; c.fah = xh; c.fb = yl; c.fbh = yh; c.fr = rl; c.frh = rh; c.fx = 0;
+        addReg(c, RDI, d);
+      }
+    }
+  };
+  if (!rep) return one;
+  // REP instructions end their block: after REP_CHUNK iterations RIP is set back to the instruction, so a
+  // huge count cannot stall run()/pause (the hardware is interruptible the same way; each chunk counts as one
+  // retired instruction).
+  return c => {
+    const r = c.r;
+    let budget = REP_CHUNK;
+    // Each iteration commits RCX/RSI/RDI, so a fault mid-way leaves a restartable state (as the hardware does).
+    while ((r[RCX] | r[RCX + 1]) !== 0) {
+      if (budget-- === 0) { c.rip = addr; return; }
+      one(c);
+      const lo = (r[RCX] - 1) | 0;
+      if (lo === -1) r[RCX + 1] = (r[RCX + 1] - 1) | 0;
+      r[RCX] = lo;
+      if (cmp) {
+        const zf = (c.fr | c.frh) === 0;
+        if (repne ? zf : !zf) break;
+      }
+    }
+  };
+}
+
+// ---------------------------------------------------------------------------------- system and the rest
+
+function translateMisc(insn: Instruction, m: Mnemonic, addr: number, next: number): Op | null {
+  switch (m) {
+    case MN.Nop: case MN.Pause: case MN.Mfence: case MN.Lfence: case MN.Sfence:
+    case MN.Prefetchnta: case MN.Prefetcht0: case MN.Prefetcht1: case MN.Prefetcht2:
+    case MN.Prefetchw: case MN.Prefetch: case MN.Endbr64: case MN.Clflush:
+      return () => { /* no architectural effect in a single-core, in-order emulator */ };
+    case MN.Hlt: return c => { c.stop = STOP_HALT; };
+    case MN.Ud2: case MN.Ud0: case MN.Ud1: return null;
+    case MN.Int3: return c => {
+      throw new FaultSignal('#BP', `breakpoint trap (INT3) at ${hex(addr)}; the trap's RIP is ${hex(next)}`, { addr: next });
+    };
+    case MN.Int: case MN.Int1: case MN.Into: {
+      return c => { throw new FaultSignal('#GP', `INT instruction at ${hex(addr)} is not allowed in user mode`); };
+    }
+    case MN.Cpuid: return c => {
+      const r = c.r;
+      const res = c.cpuid(r[RAX] >>> 0, r[RCX] >>> 0);
+      r[0] = res.eax | 0; r[1] = 0; r[6] = res.ebx | 0; r[7] = 0; r[2] = res.ecx | 0; r[3] = 0; r[4] = res.edx | 0; r[5] = 0;
+    };
+    case MN.Rdtsc: case MN.Rdtscp: {
+      const p = m === MN.Rdtscp;
+      return c => {
+        const v = BigInt.asUintN(64, c.rdtsc(c));
+        const r = c.r;
+        r[0] = Number(v & 0xffffffffn) | 0; r[1] = 0; r[4] = Number(v >> 32n) | 0; r[5] = 0;
+        if (p) { r[2] = c.tscAux | 0; r[3] = 0; }
+      };
+    }
+    case MN.Cld: return c => { c.rflagsRest &= ~(1 << 10); c.dir = 1; };
+    case MN.Std: return c => { c.rflagsRest |= 1 << 10; c.dir = -1; };
+    case MN.Clc: return c => { materialize(c); c.fx &= ~CF; };
+    case MN.Stc: return c => { materialize(c); c.fx |= CF; };
+    case MN.Cmc: return c => { materialize(c); c.fx ^= CF; };
+    case MN.Lahf: return c => {
+      const f = arithFlags(c) & 0xd5;
+      c.r[0] = (c.r[0] & ~0xff00) | ((f | 2) << 8);
+    };
+    case MN.Sahf: return c => {
+      const ah = (c.r[0] >> 8) & 0xd5;
+      setArith(c, (arithFlags(c) & ~0xd5) | ah);
+    };
+    case MN.Pushf: case MN.Pushfq: return c => { push64(c, c.getRflags() & ~0x30000, 0); };
+    case MN.Popf: case MN.Popfq: return c => {
+      const lo = top64(c);
+      addRsp(c, 8);
+      // User mode: IF and IOPL are not changed by POPF.
+      const keep = c.rflagsRest & (1 << 9);
+      c.setRflags((lo & ~(1 << 9)) | keep);
+    };
+    case MN.Leave: return c => {
+      const r = c.r;
+      const bp = r[11] * TWO32 + (r[10] >>> 0);
+      const lo = c.memory.read64(bp), hi = c.memory.hi;
+      r[8] = r[10]; r[9] = r[11];
+      addRsp(c, 8);
+      r[10] = lo; r[11] = hi;
+    };
+    case MN.Xgetbv: return null; // OSXSAVE is not advertised: #UD, as on such a CPU
+    case MN.Stmxcsr: { const ea = loc(insn, 0, 4).ea; return c => { c.memory.write32(ea(c), c.mxcsr); }; }
+    case MN.Ldmxcsr: {
+      const ea = loc(insn, 0, 4).ea;
+      return c => {
+        const v = c.memory.read32(ea(c));
+        if (v & ~0xffff) throw new FaultSignal('#GP', `LDMXCSR with reserved bits set (0x${(v >>> 0).toString(16)})`);
+        c.mxcsr = v;
+      };
+    }
+  }
+  return null;
+}
+

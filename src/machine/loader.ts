@@ -1,0 +1,94 @@
+// What a program is and how it gets into a Kernel: a .s model program (assembled with the syscall library and
+// run with the Go-runtime model), a static linux/amd64 ELF, or a .go file / package (built first).
+import { readFileSync, statSync, realpathSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { Kernel } from '../linux/kernel';
+import { makeSliceIndependent } from './kernelDeterminism';
+import type { KernelOptions } from '../linux/types';
+import type { SchedulerSource } from '../goruntime/snapshot';
+import { DebugInfo, type FunctionEntry, type LineEntry, type SymbolEntry } from './debugInfo';
+import { goBuild } from './goBuild';
+import type { LaunchOptions } from './types';
+import { loadModel } from './modelLoader';
+import { realProgramInfo } from './realInfo';
+import type { RawFrame } from './frames';
+
+export interface LoadedProgram {
+  kind: 'model' | 'elf';
+  kernel: Kernel;
+  info: DebugInfo;
+  sched?: SchedulerSource;
+  /** Model state for snapshots (the kernel snapshots itself). */
+  model?: { snapshot(): unknown; restore(s: unknown): void };
+  /** Documents that exist only in the adapter (the model source), by path. */
+  virtualSources: Map<string, string>;
+  isNative(addr: number): boolean;
+  /** The model line a native address runs (shown in the Disassembly view instead of machine code). */
+  nativeText?(addr: number): string | undefined;
+  /** The spelling of a source path that the line table uses (symlinks, case). */
+  sourcePathFor(path: string): string;
+  /** The binary's own unwinder (real programs): frames innermost first, or undefined to fall back. */
+  unwind?: (pc: number, sp: number, bp: number) => RawFrame[] | undefined;
+  warnings: string[];
+  /** Real programs: entry addresses of the runtime functions the Go filters watch. */
+  runtimeHooks?: { entersyscall?: number; exitsyscall?: number; handoffp?: number };
+  /** Notes for a person at a debugger (not for the CLI): missing symbols and the like. */
+  notes?: string[];
+}
+
+export type KernelIO = Pick<KernelOptions, 'trace' | 'stdout' | 'stderr' | 'traceSyscalls'>;
+
+export function kernelOptions(opts: LaunchOptions, io: KernelIO): KernelOptions {
+  return {
+    ...io,
+    root: opts.root,
+    cwd: opts.cwd,
+    stdin: opts.stdin,
+    ncpu: opts.gomaxprocs ?? 2,
+  };
+}
+
+/** Guest environment: only what the launch configuration gives, plus GOMAXPROCS when set. */
+export function guestEnv(opts: LaunchOptions): string[] {
+  const env = { ...(opts.env ?? {}) };
+  if (opts.gomaxprocs !== undefined && env.GOMAXPROCS === undefined) env.GOMAXPROCS = String(opts.gomaxprocs);
+  return Object.entries(env).map(([k, v]) => `${k}=${v}`);
+}
+
+export async function loadProgram(program: string, opts: LaunchOptions, io: KernelIO, progress: (msg: string) => void): Promise<LoadedProgram> {
+  const path = resolve(program);
+  let st;
+  try { st = statSync(path); } catch { throw new Error(`${program}: no such file or folder`); }
+  if (st.isDirectory() || path.endsWith('.go')) {
+    const r = await goBuild(path, opts.goBuildFlags ?? [], progress, opts.goBinary);
+    if (!r.ok) throw new Error(r.message);
+    return loadElf(r.binary, opts, io, basename(path));
+  }
+  if (path.endsWith('.s')) return loadModel(path, opts, io, program);
+  const head = readFileSync(path).subarray(0, 4);
+  if (head.length === 4 && head[0] === 0x7f && head[1] === 0x45 && head[2] === 0x4c && head[3] === 0x46) return loadElf(path, opts, io);
+  throw new Error(`${program}: not a .s model program, an ELF binary or Go source (a .go file or a package folder)`);
+}
+
+function loadElf(path: string, opts: LaunchOptions, io: KernelIO, shownName?: string): LoadedProgram {
+  const bytes = new Uint8Array(readFileSync(path));
+  const kernel = new Kernel(kernelOptions(opts, io));
+  makeSliceIndependent(kernel);
+  try {
+    kernel.load(bytes, { argv: [shownName ?? basename(path), ...(opts.args ?? [])], env: guestEnv(opts), path: `/${shownName ?? basename(path)}` });
+  } catch (e) {
+    throw new Error(`${path}: ${(e as Error).message}`);
+  }
+  const real = realProgramInfo(bytes, path, kernel);
+  return {
+    kind: 'elf', kernel, info: real.info, sched: real.sched, virtualSources: new Map(), isNative: () => false,
+    sourcePathFor: (p) => real.sourcePathFor(p), unwind: real.unwind, warnings: [], notes: real.warnings,
+    runtimeHooks: real.runtimeHooks,
+  };
+}
+
+export function canonicalPath(p: string): string {
+  try { return realpathSync(p); } catch { return p; }
+}
+
+export type { SymbolEntry, FunctionEntry, LineEntry };

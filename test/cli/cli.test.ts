@@ -1,0 +1,128 @@
+// The `gosyscall` command as a person runs it: a subprocess, its output and exit code.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync, execFileSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+const CLI = join(ROOT, 'bin', 'gosyscall.js');
+const FIX = join(ROOT, 'test', 'cli', 'fixtures');
+const sample = (n: string) => join(ROOT, 'samples', n);
+
+function gosyscall(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', input, timeout: 60000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+test('run: guest stdout and exit status 0', () => {
+  const r = gosyscall(['run', sample('hello.s')]);
+  assert.equal(r.out, 'hello, world\n');
+  assert.equal(r.err, '');
+  assert.equal(r.code, 0);
+});
+
+test('run --stdin feeds standard input; --stats ends stderr with the stats line', () => {
+  const r = gosyscall(['run', join(FIX, 'echo.s'), '--stdin', 'ping\n', '--stats']);
+  assert.equal(r.out, 'ping\n');
+  assert.equal(r.code, 0);
+  const last = r.err.trimEnd().split('\n').pop()!;
+  assert.match(last, /^instructions=\d+ virtual_ns=\d+ wall_ms=\d+ mips=\d+(\.\d+)?$/);
+  assert.ok(Number(/instructions=(\d+)/.exec(last)![1]) > 50);
+});
+
+test('run: the exit code of a killed guest is 128+signal (SIGSEGV → 139)', () => {
+  const r = gosyscall(['run', join(ROOT, 'test', 'dap', 'fixtures', 'fault.s')]);
+  assert.equal(r.code, 139);
+  assert.match(r.err, /SIGSEGV/);
+});
+
+test('run: a static ELF runs and its exit code comes through', () => {
+  mkdirSync(join(ROOT, '.tmp'), { recursive: true });
+  const bin = join(ROOT, '.tmp', 'exit3');
+  execFileSync('gcc', ['-static', '-nostdlib', '-O1', '-o', bin, join(FIX, 'exit3.c')]);
+  const r = gosyscall(['run', bin]);
+  assert.equal(r.out, 'elf\n');
+  assert.equal(r.code, 3);
+});
+
+test('trace: strace-like lines prefixed [M P G], syscalls and G/P transitions, exit last', () => {
+  const r = gosyscall(['trace', sample('hello.s')]);
+  assert.equal(r.code, 0);
+  const lines = r.out.trimEnd().split('\n');
+  assert.ok(lines.includes('[M0 P0 G1] G1 _Grunning -> _Gsyscall'), r.out);
+  assert.ok(lines.some((l) => /^\[M0 P0 G1\] write\(1, "hello, world\\n", 13\) = 13$/.test(l)), r.out);
+  assert.ok(lines.some((l) => /^\[M0 P- G1\] exitsyscall G1 path=fast$/.test(l)), r.out);
+  assert.match(lines[lines.length - 1], /^\+\+\+ exited with 0 \+\+\+/);
+  for (const l of lines) if (!l.startsWith('+++') && l !== 'hello, world') assert.match(l, /^\[M(\d+|-) P(\d+|-) G(\d+|-)\] /);
+});
+
+test('trace --json: one object per line, seq +1, hex strings, exit last', () => {
+  const r = gosyscall(['trace', '--json', sample('blocking.s')]);
+  assert.equal(r.code, 0);
+  const evs = r.out.trimEnd().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  evs.forEach((e, i) => { assert.equal(e.seq, i + 1); assert.equal(typeof e.t, 'number'); });
+  const sc = evs.find((e) => e.ev === 'syscall' && e.name === 'read');
+  assert.ok(sc);
+  assert.deepEqual(Object.keys(sc).slice(0, 3), ['ev', 'seq', 't']);
+  for (const k of ['m', 'p', 'g', 'pc', 'nr', 'name', 'args', 'ret', 'errno', 'blocked']) assert.ok(k in sc, k);
+  assert.equal(sc.nr, 0);
+  assert.equal(sc.blocked, true);
+  assert.equal(sc.args.length, 6);
+  for (const a of sc.args) assert.match(a, /^0x[0-9a-f]+$/);
+  assert.ok(evs.some((e) => e.ev === 'handoff' && e.reason === 'sysmon retake' && e.p === 0));
+  assert.ok(evs.some((e) => e.ev === 'exitsyscall' && e.g === 1 && e.path === 'slow'));
+  assert.ok(evs.some((e) => e.ev === 'thread' && e.action === 'create'));
+  const last = evs[evs.length - 1];
+  assert.equal(last.ev, 'exit');
+  assert.equal(last.code, 0);
+  assert.ok(last.instructions > 0);
+});
+
+test('determinism: two traces of the same program are byte-identical', () => {
+  for (const args of [['trace', sample('blocking.s')], ['trace', '--json', sample('blocking.s')]]) {
+    const a = gosyscall(args), b = gosyscall(args);
+    assert.equal(a.code, 0);
+    assert.ok(a.out.length > 200);
+    assert.equal(a.out, b.out);
+  }
+});
+
+test('npm start: the blocking sample traced from the package root', () => {
+  const r = gosyscall(['trace', 'samples/blocking.s']);
+  assert.equal(r.code, 0);
+  assert.match(r.out, /handoff P0 M0 -> M\d+ \(sysmon retake\)/);
+});
+
+test('bad usage and bad input: one `gosyscall:` line, exit 2, no stack trace', () => {
+  for (const args of [['run'], ['run', 'x.s', '--bogus'], ['run', 'nonexistent.s'], ['frob'], ['run', sample('hello.s'), '--gomaxprocs', 'x'],
+    ['run', join(ROOT, 'package.json')]]) {
+    const r = gosyscall(args);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.match(r.err, /^gosyscall: /, args.join(' '));
+    assert.equal(r.err.trimEnd().split('\n').length, 1, r.err);
+    assert.doesNotMatch(r.err, /\n\s+at /);
+  }
+});
+
+test('asm errors in a program print as FILE:LINE:COL: message, exit 2', () => {
+  const r = gosyscall(['run', 'test/cli/fixtures/bad.s']);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /^test\/cli\/fixtures\/bad\.s:5:2: .*FROBQ/);
+  assert.doesNotMatch(r.err, /\n\s+at /);
+});
+
+test('--max-instructions stops a runaway loop with exit 2 and a message naming where', () => {
+  const r = gosyscall(['run', join(ROOT, 'test', 'dap', 'fixtures', 'loop.s'), '--max-instructions', '100000']);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /^gosyscall: stopped after 100000 instructions \(--max-instructions\) at main\.main\+\d+ \(loop\.s:\d+\)/);
+});
+
+test('asm and disasm are dispatched to the assembler commands', () => {
+  const r = gosyscall(['asm', join(ROOT, 'test', 'dap', 'fixtures', 'count.s'), '--listing']);
+  assert.equal(r.code, 0);
+  assert.match(r.out, /^0x[0-9a-f]+\t[0-9a-f]+\t.*count\.s:\d+\t/m);
+  const d = gosyscall(['disasm', join(ROOT, '.tmp', 'exit3')]);
+  assert.equal(d.code, 0, d.err);
+  assert.match(d.out, /SYSCALL/);
+});

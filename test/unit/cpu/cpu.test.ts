@@ -1,0 +1,242 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { Memory } from '../../../src/cpu/memory';
+import { Cpu } from '../../../src/cpu/cpu';
+import { PROT_EXEC, PROT_READ, PROT_WRITE, Reg, type Stop } from '../../../src/cpu/types';
+
+const CODE = 0x400000, DATA = 0x600000, STACK_TOP = 0x800000;
+
+function machine(code: number[]): { m: Memory; c: Cpu } {
+  const m = new Memory();
+  m.map(CODE, 0x2000, PROT_READ | PROT_EXEC);
+  m.map(DATA, 0x1000, PROT_READ | PROT_WRITE);
+  m.map(STACK_TOP - 0x4000, 0x4000, PROT_READ | PROT_WRITE);
+  m.pokeBytes(CODE, Uint8Array.from(code));
+  const c = new Cpu(m);
+  c.rip = CODE;
+  c.setRegNum(Reg.RSP, STACK_TOP - 0x100);
+  return { m, c };
+}
+
+function faultOf(s: Stop) {
+  assert.equal(s.kind, 'fault', JSON.stringify(s));
+  return (s as Extract<Stop, { kind: 'fault' }>).fault;
+}
+
+// mov eax, 5 / mov ecx, 10 / L: add rax, rcx / dec rcx / jnz L / syscall
+const LOOP = [0xb8, 5, 0, 0, 0, 0xb9, 10, 0, 0, 0, 0x48, 0x01, 0xc8, 0x48, 0xff, 0xc9, 0x75, 0xf8, 0x0f, 0x05];
+
+test('run stops AT a SYSCALL with the instruction count of what executed', () => {
+  const { c } = machine(LOOP);
+  assert.deepEqual(c.run(1000), { kind: 'syscall' });
+  assert.equal(c.getReg(Reg.RAX), 60n);
+  assert.equal(c.rip, CODE + 18);
+  assert.equal(c.icount, 2 + 30);
+});
+
+test('budgets are exact, step executes one instruction', () => {
+  const { c } = machine(LOOP);
+  assert.deepEqual(c.run(7), { kind: 'budget' });
+  assert.equal(c.icount, 7);
+  assert.equal(c.rip, CODE + 16); // after mov, mov, (add, dec, jnz) x1, add, dec: at jnz
+  assert.deepEqual(c.step(), { kind: 'budget' });
+  assert.equal(c.rip, CODE + 10);
+  assert.equal(c.icount, 8);
+});
+
+test('address breakpoints stop before the instruction; resuming executes it', () => {
+  const { c } = machine(LOOP);
+  c.addBreakpoint(CODE + 13); // dec rcx, in the middle of a block
+  assert.deepEqual(c.run(1000), { kind: 'breakpoint', addr: CODE + 13 });
+  assert.equal(c.icount, 3);
+  assert.equal(c.getReg(Reg.RCX), 10n);
+  assert.deepEqual(c.run(1000), { kind: 'breakpoint', addr: CODE + 13 });
+  assert.equal(c.getReg(Reg.RCX), 9n);
+  c.removeBreakpoint(CODE + 13);
+  assert.deepEqual(c.run(1000), { kind: 'syscall' });
+  assert.equal(c.getReg(Reg.RAX), 60n);
+});
+
+test('registers: BigInt and number views, 32-bit writes zero-extend', () => {
+  // mov eax, ecx
+  const { c } = machine([0x89, 0xc8]);
+  c.setReg(Reg.RAX, -1n);
+  c.setReg(Reg.RCX, 0x1_8000_0000n);
+  c.step();
+  assert.equal(c.getReg(Reg.RAX), 0x8000_0000n);
+  c.setRegNum(Reg.RDX, -5);
+  assert.equal(c.getReg(Reg.RDX), 0xffff_ffff_ffff_fffbn);
+  assert.equal(c.getRegSigned(Reg.RDX), -5);
+  c.setRflags(0x8d5 | 0x400);
+  assert.equal(c.getRflags(), 0x8d5 | 0x400 | 0x202);
+});
+
+test('#UD carries the bytes and their disassembly; state unchanged', () => {
+  const { c } = machine([0x90, 0x0f, 0x0b]); // nop; ud2
+  const f = faultOf(c.run(10));
+  assert.equal(f.kind, '#UD');
+  assert.equal(f.rip, CODE + 1);
+  assert.deepEqual(Array.from(f.bytes!.slice(0, 2)), [0x0f, 0x0b]);
+  assert.match(f.text!, /ud2/);
+  assert.equal(c.rip, CODE + 1);
+  assert.equal(c.icount, 1);
+});
+
+test('AVX and other non-baseline instructions are #UD', () => {
+  const { c } = machine([0xc5, 0xfd, 0x6f, 0x00, 0x0f, 0x01, 0xd0]); // vmovdqa ymm0,[rax]
+  assert.equal(faultOf(c.run(10)).kind, '#UD');
+  c.rip = CODE + 4; // xgetbv: OSXSAVE is not advertised
+  assert.equal(faultOf(c.run(10)).kind, '#UD');
+});
+
+test('#GP for a misaligned MOVAPS, #DE for a zero divisor, precise', () => {
+  const { c } = machine([0x0f, 0x28, 0x00, 0x48, 0xf7, 0xf1]); // movaps xmm0,[rax]; div rcx
+  c.setRegNum(Reg.RAX, DATA + 8);
+  const f = faultOf(c.run(10));
+  assert.deepEqual([f.kind, f.rip, f.addr], ['#GP', CODE, DATA + 8]);
+  c.setRegNum(Reg.RAX, DATA);
+  const f2 = faultOf(c.run(10));
+  assert.deepEqual([f2.kind, f2.rip], ['#DE', CODE + 3]);
+  assert.equal(c.icount, 1);
+});
+
+test('#PF leaves state unchanged: PUSH to a read-only stack, ADD to read-only memory', () => {
+  // push rax / add [rbx], rcx
+  const { m, c } = machine([0x50, 0x48, 0x01, 0x0b]);
+  m.protect(STACK_TOP - 0x4000, 0x4000, PROT_READ);
+  const sp = c.getReg(Reg.RSP);
+  const flags = c.getRflags();
+  const f = faultOf(c.run(10));
+  assert.deepEqual([f.kind, f.access, f.protection, f.addr], ['#PF', 'write', true, Number(sp) - 8]);
+  assert.equal(c.getReg(Reg.RSP), sp);
+  m.protect(STACK_TOP - 0x4000, 0x4000, PROT_READ | PROT_WRITE);
+  m.protect(DATA, 0x1000, PROT_READ);
+  c.setRegNum(Reg.RBX, DATA);
+  c.setRegNum(Reg.RCX, 1);
+  assert.equal(faultOf(c.run(10)).rip, CODE + 1);
+  assert.equal(c.getRflags(), flags);
+});
+
+test('executing a non-executable page and an instruction cut by the page end fault precisely', () => {
+  const { m, c } = machine([]);
+  c.rip = DATA;
+  const f = faultOf(c.run(1));
+  assert.deepEqual([f.kind, f.access, f.addr], ['#PF', 'exec', DATA]);
+  // A 10-byte movabs starting 3 bytes before the end of the mapped code.
+  m.pokeBytes(CODE + 0x2000 - 3, Uint8Array.of(0x48, 0xb8, 0x01));
+  c.rip = CODE + 0x2000 - 3;
+  const g = faultOf(c.run(1));
+  assert.deepEqual([g.kind, g.access, g.addr, g.rip], ['#PF', 'exec', CODE + 0x2000, CODE + 0x2000 - 3]);
+});
+
+test('writing code invalidates its decoded form', () => {
+  const m = new Memory();
+  m.map(CODE, 0x1000, PROT_READ | PROT_WRITE | PROT_EXEC);
+  m.pokeBytes(CODE, Uint8Array.of(0xb8, 1, 0, 0, 0, 0x0f, 0x05)); // mov eax,1; syscall
+  const c = new Cpu(m);
+  c.rip = CODE;
+  c.run(10);
+  assert.equal(c.getReg(Reg.RAX), 1n);
+  m.poke8(CODE + 1, 2);
+  c.rip = CODE;
+  c.run(10);
+  assert.equal(c.getReg(Reg.RAX), 2n);
+});
+
+test('saveState/loadState round-trip through structuredClone', () => {
+  const { c, m } = machine(LOOP);
+  c.run(5);
+  c.setXmm(3, Uint8Array.from({ length: 16 }, (_, i) => i));
+  const s = structuredClone(c.saveState());
+  const d = new Cpu(m);
+  d.loadState(s);
+  assert.deepEqual(d.saveState(), c.saveState());
+  assert.deepEqual(d.run(1000), { kind: 'syscall' });
+  assert.equal(d.getReg(Reg.RAX), 60n);
+  assert.deepEqual(Array.from(d.getXmm(3)), Array.from({ length: 16 }, (_, i) => i));
+});
+
+test('CPUID reports a baseline SSE2 CPU; RDTSC comes from the hook', () => {
+  // cpuid / rdtsc
+  const { c } = machine([0x0f, 0xa2, 0x0f, 0x31]);
+  c.setRegNum(Reg.RAX, 1);
+  c.rdtsc = () => 0x1234_5678_9abcn;
+  c.run(2);
+  const ecx = Number(c.getReg(Reg.RCX)), edx = Number(c.getReg(Reg.RDX));
+  assert.equal(ecx & ((1 << 0) | (1 << 9) | (1 << 19) | (1 << 20) | (1 << 23) | (1 << 25) | (1 << 27) | (1 << 28)), 0);
+  assert.equal(c.getReg(Reg.RAX), 0x5678_9abcn);
+  assert.equal(c.getReg(Reg.RDX), 0x1234n);
+  void edx;
+  const { c: c2 } = machine([0x0f, 0xa2]);
+  c2.setRegNum(Reg.RAX, 1);
+  c2.run(1);
+  assert.equal(Number(c2.getReg(Reg.RDX)) & (1 << 26), 1 << 26, 'SSE2');
+});
+
+test('a watch returning true stops right after the writing instruction', () => {
+  // mov [rbx], eax / mov [rbx+4], eax / nop / syscall
+  const { m, c } = machine([0x89, 0x03, 0x89, 0x43, 0x04, 0x90, 0x0f, 0x05]);
+  c.setRegNum(Reg.RBX, DATA);
+  const id = m.addWriteWatch(DATA + 4, 4, () => true);
+  assert.deepEqual(c.run(100), { kind: 'watch', id, addr: DATA + 4, len: 4 });
+  assert.equal(c.rip, CODE + 5);
+  assert.equal(c.icount, 2);
+  assert.deepEqual(c.run(100), { kind: 'syscall' });
+});
+
+test('INT3 is a #BP trap and HLT halts; garbage never throws', () => {
+  const { c } = machine([0xcc, 0xf4]);
+  assert.equal(faultOf(c.run(5)).kind, '#BP');
+  c.rip = CODE + 1;
+  assert.deepEqual(c.run(5), { kind: 'halt' });
+  const { c: g, m } = machine([]);
+  let x = 12345;
+  const junk = Uint8Array.from({ length: 4096 }, () => (x = (x * 1103515245 + 12345) & 0x7fffffff) >> 16);
+  m.pokeBytes(CODE, junk);
+  for (let i = 0; i < 300; i++) {
+    g.rip = CODE + ((i * 13) % 4000);
+    const s = g.run(50);
+    assert.ok(['fault', 'budget', 'syscall', 'halt'].includes(s.kind));
+  }
+});
+
+test('a fault inside a hot (fused) block is still precise', () => {
+  // L: mov [rbx], eax / add rbx, 8 / inc eax / jmp L   -- walks off the end of the data page
+  const { c } = machine([0x89, 0x03, 0x48, 0x83, 0xc3, 0x08, 0xff, 0xc0, 0xeb, 0xf6]);
+  c.setRegNum(Reg.RBX, DATA);
+  const f = faultOf(c.run(1e6));
+  assert.deepEqual([f.kind, f.rip, f.addr, f.access], ['#PF', CODE, DATA + 0x1000, 'write']);
+  assert.equal(c.getRegNum(Reg.RBX), DATA + 0x1000);
+  assert.equal(c.getRegNum(Reg.RAX), 512);
+  assert.equal(c.icount, 512 * 4);
+});
+
+test('snapshot and replay: clone memory + saveState, re-run deterministically', () => {
+  // L: add [rbx], eax / add rbx, 4 / inc eax / cmp eax, 1000 / jne L / syscall
+  const code = [0x01, 0x03, 0x48, 0x83, 0xc3, 0x04, 0xff, 0xc0, 0x3d, 0xe8, 0x03, 0x00, 0x00, 0x75, 0xf1, 0x0f, 0x05];
+  const { c, m } = machine(code);
+  c.setRegNum(Reg.RBX, DATA);
+  c.run(1500);
+  const snapMem = m.clone(), snapCpu = structuredClone(c.saveState());
+  assert.deepEqual(c.run(1e6), { kind: 'syscall' });
+  const final = { state: c.saveState(), bytes: Array.from(m.peekBytes(DATA, 4000)) };
+  const d = new Cpu(snapMem);
+  d.loadState(snapCpu);
+  assert.deepEqual(d.run(1e6), { kind: 'syscall' });
+  assert.deepEqual({ state: d.saveState(), bytes: Array.from(snapMem.peekBytes(DATA, 4000)) }, final);
+});
+
+test('a huge REP STOSB yields: run() returns on budget and resumes the same instruction', () => {
+  // rep stosb / syscall
+  const { m, c } = machine([0xf3, 0xaa, 0x0f, 0x05]);
+  m.map(0x10000000, 1 << 20, PROT_READ | PROT_WRITE);
+  c.setRegNum(Reg.RDI, 0x10000000);
+  c.setRegNum(Reg.RCX, 1 << 20);
+  c.setRegNum(Reg.RAX, 0xab);
+  assert.deepEqual(c.run(3), { kind: 'budget' });
+  assert.equal(c.rip, CODE);
+  assert.equal(c.getRegNum(Reg.RCX), (1 << 20) - 3 * (1 << 16));
+  assert.deepEqual(c.run(1000), { kind: 'syscall' });
+  assert.equal(c.getRegNum(Reg.RCX), 0);
+  assert.equal(m.peek8(0x10000000 + (1 << 20) - 1), 0xab);
+});

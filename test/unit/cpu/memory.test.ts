@@ -1,0 +1,128 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { Memory, MemoryError, PageFault } from '../../../src/cpu/memory';
+import { PROT_EXEC, PROT_NONE, PROT_READ, PROT_WRITE } from '../../../src/cpu/types';
+
+const RW = PROT_READ | PROT_WRITE;
+
+function fault(fn: () => void): PageFault {
+  try { fn(); } catch (e) { if (e instanceof PageFault) return e; throw e; }
+  assert.fail('expected a page fault');
+}
+
+test('map, guest read/write, little-endian halves', () => {
+  const m = new Memory();
+  m.map(0x10000, 0x2000, RW);
+  m.write64(0x10ffc, 0x11223344, 0x55667788 | 0); // crosses a page boundary
+  assert.equal(m.read32(0x10ffc), 0x11223344);
+  assert.equal(m.read64(0x10ffc), 0x11223344);
+  assert.equal(m.hi, 0x55667788);
+  assert.equal(m.peek64(0x10ffc), 0x5566778811223344n);
+  assert.equal(m.read8(0x11003), 0x55);
+  assert.equal(m.read16(0x10fff), 0x8811);
+  assert.equal(m.read32(0x12000 - 4), 0, 'untouched memory reads as zero');
+});
+
+test('page faults carry address, access and protection', () => {
+  const m = new Memory();
+  m.map(0x10000, 0x1000, PROT_READ);
+  const f1 = fault(() => m.write32(0x10010, 1));
+  assert.deepEqual([f1.addr, f1.access, f1.protection], [0x10010, 'write', true]);
+  const f2 = fault(() => m.read8(0x20000));
+  assert.deepEqual([f2.addr, f2.access, f2.protection], [0x20000, 'read', false]);
+  const f3 = fault(() => m.read64(0x10ffc)); // second half unmapped
+  assert.equal(f3.addr, 0x11000);
+  const f4 = fault(() => m.execPage(0x10000));
+  assert.deepEqual([f4.access, f4.protection], ['exec', true]);
+  assert.equal(fault(() => m.read8(-8)).protection, false);
+  assert.equal(fault(() => m.read8(2 ** 47)).protection, false);
+});
+
+test('a faulting cross-page write changes nothing', () => {
+  const m = new Memory();
+  m.map(0x10000, 0x1000, RW);
+  m.map(0x11000, 0x1000, PROT_READ);
+  m.poke64(0x10ff8, 0x0102030405060708n);
+  fault(() => m.write64(0x10ffc, -1, -1));
+  assert.equal(m.peek64(0x10ff8), 0x0102030405060708n);
+});
+
+test('protect, unmap, host access ignores permissions but not holes', () => {
+  const m = new Memory();
+  m.map(0x10000, 0x3000, RW);
+  m.protect(0x11000, 0x1000, PROT_NONE);
+  fault(() => m.read8(0x11000));
+  m.poke32(0x11000, 0xdeadbeef);
+  assert.equal(m.peek32(0x11000), 0xdeadbeef);
+  m.unmap(0x11000, 0x1000);
+  assert.equal(m.isMapped(0x10000, 0x3000), false);
+  assert.throws(() => m.peek8(0x11000), (e: unknown) => e instanceof MemoryError && e.code === 'EFAULT');
+  assert.throws(() => m.protect(0x10000, 0x3000, RW), (e: unknown) => e instanceof MemoryError && e.code === 'ENOMEM');
+  assert.throws(() => m.map(0x10001, 10, RW), (e: unknown) => e instanceof MemoryError && e.code === 'EINVAL');
+  assert.deepEqual(m.mappings(), [{ start: 0x10000, end: 0x11000, prot: RW }, { start: 0x12000, end: 0x13000, prot: RW }]);
+  m.poke8(0x12000, 7);
+  m.map(0x12000, 0x1000, RW); // MAP_FIXED over it: fresh zero page
+  assert.equal(m.peek8(0x12000), 0);
+  assert.equal(m.peekCString(0x10000), '');
+});
+
+test('commit cap: PROT_NONE reservations are free, committed pages count', () => {
+  const m = new Memory({ capBytes: 1 << 20 });
+  m.map(0x100000000, 1 << 30, PROT_NONE);
+  m.protect(0x100000000, 1 << 19, RW);
+  assert.equal(m.committedBytes, 1 << 19);
+  assert.throws(() => m.protect(0x100000000, (1 << 20) + 4096, RW), (e: unknown) => e instanceof MemoryError && e.code === 'ENOMEM');
+  assert.throws(() => m.map(0x200000000, 2 << 20, RW), /memory cap/);
+});
+
+test('findFree honours a free hint, else searches below mmapBase', () => {
+  const m = new Memory({ mmapBase: 0x7f0000000000 });
+  assert.equal(m.findFree(0x4000, 0xc000000000), 0xc000000000);
+  m.map(0xc000000000, 0x4000, RW);
+  const a = m.findFree(0x4000, 0xc000000000);
+  assert.equal(a, 0x7f0000000000 - 0x4000);
+  m.map(a, 0x4000, RW);
+  assert.equal(m.findFree(0x1000), a - 0x1000);
+});
+
+test('clone is copy-on-write in both directions', () => {
+  const m = new Memory();
+  m.map(0x10000, 0x2000, RW);
+  m.write32(0x10000, 1);
+  const c = m.clone();
+  assert.equal(c.read32(0x10000), 1);
+  c.write32(0x10000, 2);
+  m.write32(0x10004, 3);
+  assert.equal(m.read32(0x10000), 1);
+  assert.equal(c.read32(0x10000), 2);
+  assert.equal(c.read32(0x10004), 0);
+  assert.equal(m.read32(0x10004), 3);
+  m.unmap(0x11000, 0x1000);
+  assert.equal(c.isMapped(0x11000, 1), true);
+});
+
+test('write watches see guest and host writes; a true result requests a stop', () => {
+  const m = new Memory();
+  m.map(0x10000, 0x1000, RW);
+  const seen: [number, number][] = [];
+  const id = m.addWriteWatch(0x10100, 8, (a, n) => { seen.push([a, n]); return a === 0x10104; });
+  m.write32(0x10000, 1);
+  m.write64(0x100fc, 1, 2); // overlaps the first 4 bytes
+  m.poke8(0x10107, 9);
+  assert.deepEqual(seen, [[0x100fc, 8], [0x10107, 1]]);
+  assert.equal(m.watchHit, null);
+  m.write8(0x10104, 1);
+  assert.deepEqual(m.watchHit, { id, addr: 0x10104, len: 1 });
+  m.removeWriteWatch(id);
+  m.write8(0x10104, 1);
+  assert.equal(seen.length, 3);
+});
+
+test('exec pages and code invalidation on write', () => {
+  const m = new Memory();
+  m.map(0x10000, 0x1000, PROT_READ | PROT_EXEC);
+  const buf = m.execPage(0x10000);
+  buf.code = [];
+  m.poke8(0x10000, 0x90);
+  assert.equal(m.execPage(0x10000).code, null);
+});

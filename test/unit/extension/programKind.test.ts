@@ -1,0 +1,41 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { classifyProgram } from '../../../src/extension/programKind';
+
+const dir = mkdtempSync(join(tmpdir(), 'gosyscall-kind-'));
+
+function elf(machine: number, cls = 2): Buffer {
+  const b = Buffer.alloc(64);
+  b.writeUInt32BE(0x7f454c46, 0);
+  b[4] = cls; b[5] = 1;
+  b.writeUInt16LE(machine, 18);
+  return b;
+}
+
+test('kinds: .s, .go, package folder, amd64 ELF', () => {
+  writeFileSync(join(dir, 'a.s'), 'TEXT main·main(SB),$0\n');
+  writeFileSync(join(dir, 'a.go'), 'package main\n');
+  mkdirSync(join(dir, 'pkg'));
+  writeFileSync(join(dir, 'pkg', 'main.go'), 'package main\n');
+  writeFileSync(join(dir, 'prog'), elf(62));
+  assert.deepEqual(classifyProgram(join(dir, 'a.s')), { ok: true, kind: 'asm' });
+  assert.deepEqual(classifyProgram(join(dir, 'a.go')), { ok: true, kind: 'go-file' });
+  assert.deepEqual(classifyProgram(join(dir, 'pkg')), { ok: true, kind: 'go-package' });
+  assert.deepEqual(classifyProgram(join(dir, 'prog')), { ok: true, kind: 'elf' });
+});
+
+test('bad programs get one clear message naming the file', () => {
+  mkdirSync(join(dir, 'empty'));
+  writeFileSync(join(dir, 'notes.txt'), 'hello');
+  writeFileSync(join(dir, 'arm'), elf(183));
+  writeFileSync(join(dir, 'x86'), elf(3, 1));
+  const msg = (p: string) => { const r = classifyProgram(join(dir, p)); assert.equal(r.ok, false, p); return (r as { message: string }).message; };
+  assert.match(msg('missing.s'), /missing\.s does not exist/);
+  assert.match(msg('empty'), /holds no \.go files/);
+  assert.match(msg('notes.txt'), /notes\.txt is not a program/);
+  assert.match(msg('arm'), /not an amd64 binary \(ELF machine 183\)/);
+  assert.match(msg('x86'), /32-bit/);
+});
