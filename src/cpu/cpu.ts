@@ -63,7 +63,7 @@ export class Cpu {
   stop = STOP_NONE;
   /** Index in its block of the op that faulted inside a fused block. */
   faultIdx = 0;
-  /** Iterations a self-loop block (Block.loop) completed before an op faulted. */
+  /** Instructions a self-loop block (Block.loop) completed before an op faulted. */
   loopDone = 0;
   /** The fault behind STOP_FAULT. */
   pendingFault: CpuFault | null = null;
@@ -185,49 +185,39 @@ export class Cpu {
         const ops = blk.ops, n = ops.length;
         i = 0;
         if (n <= left && blk.fused !== null && mem.watchCount === 0) {
-          if (blk.loop !== null) {
-            // A one-block loop: iterate inside its generated function. Its last op is a branch (never a stop).
-            this.faultIdx = 0;
-            this.loopDone = 0;
-            let k: number;
-            try { k = blk.loop(this, Math.floor(left / n)); } catch (e) { this.icount += this.loopDone * n; i = this.faultIdx; throw e; }
-            this.icount += k * n; left -= k * n;
-            if (this.stop === STOP_NONE) continue;
-            i = n - 1;
-          } else {
-          // Fused block: only its last op can request a stop (SYSCALL/HLT end blocks; no watches here).
-          this.rip = blk.next;
+          // Fused block: only its last op can request a stop (SYSCALL/HLT end blocks; no watches here). A taken
+          // side exit (a conditional branch inside the block) ends it early: the functions return the ops run.
           this.faultIdx = 0;
-          try { blk.fused(this); } catch (e) { i = this.faultIdx; throw e; }
+          let done: number;
+          if (blk.loop !== null) {
+            // A one-block loop iterates inside its generated function; its last op is a branch (never a stop).
+            this.loopDone = 0;
+            try { done = blk.loop(this, left); } catch (e) { this.icount += this.loopDone; i = this.faultIdx; throw e; }
+          } else {
+            try { done = blk.fused(this); } catch (e) { i = this.faultIdx; throw e; }
+          }
+          if (this.stop === STOP_NONE) { this.icount += done; left -= done; continue; }
+          i = n - 1;
+        } else if (n <= left && blk.exits === 0 && mem.watchCount === 0) {
+          if (++blk.hot === FUSE_AFTER) this.hot(blk);
+          // Without watches and side exits only the last op can request a stop or change RIP.
+          this.rip = blk.next;
+          for (; i < n; i++) ops[i](this);
           if (this.stop === STOP_NONE) { this.icount += n; left -= n; continue; }
           i = n - 1;
-          }
-        } else if (n <= left) {
-          if (++blk.hot === FUSE_AFTER && (n > 1 || blk.selfLoop)) {
-            blk.fused = fuse(blk);
-            if (blk.selfLoop && !blk.bp) blk.loop = fuseLoop(blk, blk.addrs[0]);
-          }
-          this.rip = blk.next;
-          if (mem.watchCount === 0) {
-            // Without watches only the last op can request a stop (SYSCALL/HLT end their block).
-            for (; i < n; i++) ops[i](this);
-            if (this.stop === STOP_NONE) { this.icount += n; left -= n; continue; }
-            i = n - 1;
-          } else {
-            for (; i < n; i++) {
-              ops[i](this);
-              if (this.stop !== STOP_NONE) break;
-            }
-            if (i === n) { this.icount += n; left -= n; continue; }
-          }
         } else {
-          const addrs = blk.addrs;
-          for (; i < left; i++) {
-            this.rip = i + 1 < n ? addrs[i + 1] : blk.next;
+          // One op at a time with RIP at the next instruction: for watches (a stop after any write), side exits
+          // (a taken branch leaves the block) and budgets that end inside the block.
+          if (n <= left && ++blk.hot === FUSE_AFTER) this.hot(blk);
+          const addrs = blk.addrs, m = n <= left ? n : left;
+          for (; i < m; i++) {
+            const nx = i + 1 < n ? addrs[i + 1] : blk.next;
+            this.rip = nx;
             ops[i](this);
             if (this.stop !== STOP_NONE) break;
+            if (this.rip !== nx) { i++; break; }
           }
-          if (i === left) { this.icount += left; left = 0; break; }
+          if (this.stop === STOP_NONE) { this.icount += i; left -= i; continue; }
         }
         // An instruction asked to stop.
         const s = this.stop;
@@ -251,6 +241,12 @@ export class Cpu {
     } finally {
       mem.watchHit = null;
     }
+  }
+
+  /** A block ran FUSE_AFTER times: give it its generated function(s). */
+  private hot(blk: Block): void {
+    blk.fused = fuse(blk);
+    if (blk.selfLoop && !blk.bp) blk.loop = fuseLoop(blk, blk.addrs[0]);
   }
 
   /** Turn whatever an instruction threw into a CpuFault (JS errors become #UD naming the internal error). */

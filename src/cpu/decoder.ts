@@ -14,6 +14,11 @@ import type { Op } from './operands';
 import * as M_translate from './translate';
 const { translate } = M_translate;
 
+/**
+ * A block is straight-line code that may continue past conditional branches (a superblock): each such branch is
+ * a side exit, taken when its op moves RIP away from the next instruction. Go guards loops and function entries
+ * with branches to rarely taken code (bounds checks, stack growth), so this keeps Go's loops in one block.
+ */
 export interface Block {
   /** One closure per instruction. */
   ops: Op[];
@@ -27,14 +32,20 @@ export interface Block {
   nA: number; bA: Block | null; nB: number; bB: Block | null; gen: number;
   /** Executions so far; at FUSE_AFTER the block gets a fused function. */
   hot: number;
-  /** All ops called in one generated function (each call site monomorphic, so V8 can inline the closures). */
-  fused: ((c: Cpu) => void) | null;
+  /** Indices of side-exit ops (conditional branches before the last op); `exits` is their number. */
+  exitIdx: number[];
+  exits: number;
+  /**
+   * All ops called in one generated function (each call site monomorphic, so V8 can inline the closures).
+   * Returns the number of ops run (fewer than ops.length when a side exit was taken).
+   */
+  fused: ((c: Cpu) => number) | null;
   /** The last instruction is a direct branch back to the block's own start (a one-block loop, common in Go). */
   selfLoop: boolean;
   /**
-   * For a self loop (without a breakpoint mark): the fused body repeated while it branches back to its start, at
-   * most `max` times. Returns the iterations completed (also left in c.loopDone, with c.faultIdx, when an op
-   * faults). Saves the run loop's dispatch per iteration and lets V8 optimise the loop as one function.
+   * For a self loop (without a breakpoint mark): the fused body repeated while it branches back to its start and a
+   * whole iteration fits in `max` instructions. Returns the instructions run (also left in c.loopDone, with
+   * c.faultIdx, when an op faults). Saves the run loop's dispatch per iteration and lets V8 optimise the loop.
    */
   loop: ((c: Cpu, max: number) => number) | null;
 }
@@ -43,33 +54,47 @@ export interface Block {
 export const FUSE_AFTER = 64;
 
 /**
+ * The straight-line body of a block's generated function. RIP is set to the fall-through address of each segment
+ * (the ops up to a side exit, or to the end) before it runs, as the run loop does; after a side exit's op, RIP
+ * away from the next instruction means the branch was taken: `exit(k)` is emitted with k = ops run. The index of
+ * the running op is kept in `i` for precise faults.
+ */
+function body(b: Block, exit: (k: number) => string): string {
+  const n = b.ops.length;
+  const segEnd = (k: number) => { for (const x of b.exitIdx) if (x >= k) return b.addrs[x + 1]; return b.next; };
+  let s = `c.rip = ${segEnd(0)}; i = 0; o0(c);`;
+  for (let k = 1; k < n; k++) {
+    if (b.exitIdx.includes(k - 1)) s += ` if (c.rip !== ${b.addrs[k]}) { ${exit(k)} } c.rip = ${segEnd(k)};`;
+    s += ` i = ${k}; o${k}(c);`;
+  }
+  return s;
+}
+
+/**
  * One generated function per block calling its ops in sequence. A fault leaves the index of the faulting op
  * in c.faultIdx. Each block gets its own function literal (own feedback), which is the point.
  */
-export function fuse(b: Block): (c: Cpu) => void {
+export function fuse(b: Block): (c: Cpu) => number {
   const n = b.ops.length;
   const names = b.ops.map((_, k) => 'o' + k);
-  let body = 'return function fused(c) { let i = 0; try { o0(c);';
-  for (let k = 1; k < n; k++) body += ` i = ${k}; o${k}(c);`;
-  body += ' } catch (e) { c.faultIdx = i; throw e; } };';
+  const src = `return function fused(c) { let i = 0; try { ${body(b, k => `return ${k};`)} } catch (e) { c.faultIdx = i; throw e; } return ${n}; };`;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const factory = new Function(...names, body) as (...ops: Op[]) => (c: Cpu) => void;
+  const factory = new Function(...names, src) as (...ops: Op[]) => (c: Cpu) => number;
   return factory(...b.ops);
 }
 
 /**
- * The self-loop form of a block (see Block.loop). Each iteration sets RIP to the fall-through address first, as
- * the run loop does, and the loop ends when the branch falls through, the budget is used, or decoded code was
- * invalidated (a write to a code page: the next iteration must be decoded again).
+ * The self-loop form of a block (see Block.loop). The loop ends when the final branch falls through, a side exit
+ * is taken, the next iteration would not fit in the budget, or decoded code was invalidated (a write to a code
+ * page: the next iteration must be decoded again).
  */
 export function fuseLoop(b: Block, start: number): (c: Cpu, max: number) => number {
   const n = b.ops.length;
   const names = b.ops.map((_, k) => 'o' + k);
-  let body = `return function loop(c, max) { const g = G.v; let k = 0, i = 0; try { for (;;) { c.rip = ${b.next}; i = 0; o0(c);`;
-  for (let k = 1; k < n; k++) body += ` i = ${k}; o${k}(c);`;
-  body += ` k++; if (c.rip !== ${start} || k >= max || G.v !== g) break; } } catch (e) { c.faultIdx = i; c.loopDone = k; throw e; } return k; };`;
+  const src = `return function loop(c, max) { const g = G.v; let t = 0, i = 0; try { for (;;) { ${body(b, k => `t += ${k}; return t;`)}` +
+    ` t += ${n}; if (c.rip !== ${start} || t + ${n} > max || G.v !== g) break; } } catch (e) { c.faultIdx = i; c.loopDone = t; throw e; } return t; };`;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const factory = new Function('G', ...names, body) as (g: { v: number }, ...ops: Op[]) => (c: Cpu, max: number) => number;
+  const factory = new Function('G', ...names, src) as (g: { v: number }, ...ops: Op[]) => (c: Cpu, max: number) => number;
   return factory(CODE_GEN, ...b.ops);
 }
 
@@ -110,7 +135,8 @@ function buildBlock(c: Cpu, rip: number, buf: PageBuf, pn: number, off: number):
   if (needNext && nextBuf) bytes.set(nextBuf.data.subarray(0, 15), inPage);
   const dec = new Decoder(64, bytes, DecoderOptions.None);
   const ops: Op[] = [], addrs: number[] = [];
-  let next = rip, selfLoop = false;
+  let next = rip, lastTarget = -1, lastBranch = -1;
+  const exitIdx: number[] = [];
   try {
     dec.ip = BigInt(rip);
     while (ops.length < MAX_BLOCK) {
@@ -130,19 +156,23 @@ function buildBlock(c: Cpu, rip: number, buf: PageBuf, pn: number, off: number):
       ops.push(t.op);
       addrs.push(addr);
       next = addr + len;
-      if (t.end || scratch.flowControl !== FC.Next) {
-        const fc = scratch.flowControl;
-        if ((fc === FC.ConditionalBranch || fc === FC.UnconditionalBranch) && !t.ud && scratch.opKind(0) === OK.NearBranch64) {
-          selfLoop = Number(scratch.nearBranchTarget) === rip;
-        }
+      const fc = scratch.flowControl;
+      if (t.end || fc !== FC.Next) {
+        const direct = (fc === FC.ConditionalBranch || fc === FC.UnconditionalBranch) && !t.ud && scratch.opKind(0) === OK.NearBranch64;
+        // A conditional branch continues the block at its fall-through (a side exit) while there is room.
+        if (direct) { lastTarget = Number(scratch.nearBranchTarget); lastBranch = ops.length - 1; }
+        if (direct && fc === FC.ConditionalBranch && ops.length < MAX_BLOCK && next < limit) { exitIdx.push(ops.length - 1); continue; }
         break;
       }
     }
   } finally {
     dec.free();
   }
+  // The block may have stopped right after a side exit (breakpoint mark, end of the bytes): then it is the end.
+  if (exitIdx.length > 0 && exitIdx[exitIdx.length - 1] === ops.length - 1) exitIdx.pop();
+  const selfLoop = lastBranch >= 0 && lastBranch === ops.length - 1 && lastTarget === rip;
   return {
     ops, addrs, next, bp: mem.marks.has(rip), nA: -1, bA: null, nB: -1, bB: null, gen: -1, hot: 0, fused: null,
-    selfLoop, loop: null,
+    selfLoop, loop: null, exitIdx, exits: exitIdx.length,
   };
 }

@@ -624,6 +624,7 @@ export class Machine extends EventEmitter {
   }
 
   private restoreFrom(s: MachineSnap): void {
+    this.schedCache = undefined;
     this.kernel.restore(s.kernel);
     if (s.model !== undefined) this.prog?.model?.restore(s.model);
     this.trace.truncate(s.traceLen);
@@ -894,8 +895,14 @@ export class Machine extends EventEmitter {
   }
 
   scheduler(): SchedSnapshot | undefined {
-    try { return this.prog?.sched?.snapshot(); } catch { return undefined; }
+    // one snapshot per stop (views ask for it several times); while running always a fresh one
+    if (!this.running && this.schedCache && this.schedCache.pos === this.kernel.instructions) return this.schedCache.snap;
+    let snap: SchedSnapshot | undefined;
+    try { snap = this.prog?.sched?.snapshot(); } catch { snap = undefined; }
+    if (!this.running && snap && this.kernel) this.schedCache = { pos: this.kernel.instructions, snap };
+    return snap;
   }
+  private schedCache?: { pos: number; snap: SchedSnapshot };
 
   syscallLog(): TraceEvent[] { return this.trace.syscalls(); }
 
@@ -1170,6 +1177,7 @@ export class Machine extends EventEmitter {
   /** Registers or memory changed by hand: the recorded future is void; the edited state is the new present. */
   private edited(): void {
     this.frameCache.clear();
+    this.schedCache = undefined;
     const pos = this.kernel.instructions;
     this.history?.dropAfter(pos);
     for (const p of [...this.stopLog.keys()]) if (p >= pos) this.stopLog.delete(p);

@@ -240,3 +240,45 @@ test('a huge REP STOSB yields: run() returns on budget and resumes the same inst
   assert.equal(c.getRegNum(Reg.RCX), 0);
   assert.equal(m.peek8(0x10000000 + (1 << 20) - 1), 0xab);
 });
+
+test('a hot one-block loop keeps budgets exact however the run is sliced', () => {
+  // mov eax, 5 / mov ecx, 100000 / L: add rax, rcx / dec rcx / jnz L / syscall
+  const code = [0xb8, 5, 0, 0, 0, 0xb9, 0xa0, 0x86, 0x01, 0x00, 0x48, 0x01, 0xc8, 0x48, 0xff, 0xc9, 0x75, 0xf8, 0x0f, 0x05];
+  const whole = machine(code).c;
+  assert.deepEqual(whole.run(1e7), { kind: 'syscall' });
+  assert.equal(whole.icount, 2 + 3 * 100000);
+  assert.equal(whole.getRegNum(Reg.RAX), 5 + (100000 * 100001) / 2);
+  const sliced = machine(code).c;
+  let s: Stop;
+  let runs = 0;
+  do { s = sliced.run(37); runs++; assert.ok(sliced.icount <= 37 * runs); } while (s.kind === 'budget');
+  assert.deepEqual(s, { kind: 'syscall' });
+  assert.deepEqual(sliced.saveState(), whole.saveState());
+  // Mid-loop: exactly 1000 instructions, RIP at the right instruction of the loop.
+  const mid = machine(code).c;
+  assert.deepEqual(mid.run(1000), { kind: 'budget' });
+  assert.equal(mid.icount, 1000);
+  assert.equal(mid.getRegNum(Reg.RCX), 100000 - 333); // 2 + 3*332 = 998, then ADD and DEC of iteration 333
+  assert.equal(mid.rip, CODE + 16); // at the JNZ
+  const stepped = machine(code).c;
+  for (let i = 0; i < 1000; i++) stepped.step();
+  assert.deepEqual(stepped.saveState(), mid.saveState());
+});
+
+test('a hot one-block loop that rewrites its own code sees the new code on its next iteration', () => {
+  // Data page D then code page C (RWX). C: L: mov [rbx], edx / add rbx, 16 / inc eax / cmp eax, 1000 / jne L / syscall
+  // rbx walks through D for 200 iterations, then stores edx (203) over the CMP's immediate at C+9.
+  const D = 0x500000, C = 0x501000;
+  const m = new Memory();
+  m.map(D, 0x1000, PROT_READ | PROT_WRITE);
+  m.map(C, 0x1000, PROT_READ | PROT_WRITE | PROT_EXEC);
+  m.pokeBytes(C, Uint8Array.from([0x89, 0x13, 0x48, 0x83, 0xc3, 0x10, 0xff, 0xc0, 0x3d, 0xe8, 0x03, 0, 0, 0x75, 0xf1, 0x0f, 0x05]));
+  const c = new Cpu(m);
+  c.rip = C;
+  c.setRegNum(Reg.RBX, C + 9 - 16 * 200);
+  c.setRegNum(Reg.RDX, 203);
+  assert.deepEqual(c.run(1e6), { kind: 'syscall' });
+  assert.equal(c.getRegNum(Reg.RAX), 203);
+  assert.equal(c.icount, 5 * 203);
+  assert.equal(m.peek32(C + 9), 203);
+});
