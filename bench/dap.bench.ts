@@ -1,11 +1,12 @@
 // DAP benchmarks (DESIGN.md §7): launch → first stop, step round trips (median, p99), stackTrace+scopes+variables,
 // disassemble 50 instructions, step back at ~10 M executed instructions, the cost of the `syscall` filter on a
-// run that never stops, and the adapter's peak memory. Run: npm run build && node out/bench/dap.bench.js
+// run that never stops, the adapter's peak memory, and real Go figures. Run: npm run build && node out/bench/dap.bench.js [--real]
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { blockingBinary, BLOCKING_SRC } from '../test/dap/realgoBuild';
 
 const ROOT = resolve(__dirname, '..', '..');
 const ADAPTER = join(ROOT, 'dist', 'debugAdapter.js');
@@ -79,10 +80,13 @@ function peakRss(dc: DebugClient): string {
   try { return /VmHWM:\s+(\d+ kB)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '?'; } catch { return '?'; }
 }
 
+/** `--real`: only the real-program figures (section 5). */
+const realOnly = process.argv.includes('--real');
+
 async function main(): Promise<void> {
   const rows: string[] = [];
   // 1. launch → first stop (adapter process already started)
-  {
+  if (!realOnly) {
     const xs: number[] = [];
     for (let i = 0; i < 5; i++) {
       const dc = await client();
@@ -95,7 +99,7 @@ async function main(): Promise<void> {
     rows.push(`initialize → first stop (hello.s, stopOnEntry; adapter start excluded): ${stats(xs)}`);
   }
   // 2. step round trips, stack+scopes+variables, disassemble 50
-  {
+  if (!realOnly) {
     const dc = await client();
     let s = await launch(dc, { program: loop, stopOnEntry: true }, { filters: [] });
     const tid = s.body.threadId!;
@@ -123,7 +127,7 @@ async function main(): Promise<void> {
     await dc.stop();
   }
   // 3. step back at ~10 M executed instructions
-  {
+  if (!realOnly) {
     const dc = await client();
     const s = await launch(dc, { program: spin }, { filters: [], filterOptions: [{ filterId: 'syscall', condition: 'write' }] });
     const tid = s.body.threadId!;
@@ -138,7 +142,7 @@ async function main(): Promise<void> {
     await dc.stop();
   }
   // 4. the syscall filter on a run that never stops
-  {
+  if (!realOnly) {
     const run = async (filters: DebugProtocol.SetExceptionBreakpointsArguments) => {
       const dc = await client();
       const exited = dc.waitForEvent('exited', 120000);
@@ -159,6 +163,44 @@ async function main(): Promise<void> {
     }
     const med = (xs: number[]) => xs.slice().sort((a, b) => a - b)[xs.length >> 1];
     rows.push(`20 000 syscalls, no filter: ${stats(plain)}; with syscall filter (never matches): ${stats(filtered)}; cost ${(100 * (med(filtered) / med(plain) - 1)).toFixed(1)} %`);
+  }
+  // 5. a real Go program (samples/go/blocking built by Go 1.23): launch → first stop, next by Go line
+  {
+    const bin = blockingBinary('1.23');
+    const entry: number[] = [], toBp: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      for (const [xs, args, bps] of [
+        [entry, { program: bin, stopOnEntry: true }, undefined],
+        [toBp, { program: bin }, (dc: DebugClient) => dc.setBreakpointsRequest({ source: { path: BLOCKING_SRC }, breakpoints: [{ line: 33 }] })],
+      ] as const) {
+        const dc = await client();
+        await new Promise((r) => setTimeout(r, 1500));
+        const t0 = performance.now();
+        await launch(dc, args, { filters: [] }, bps ? () => bps(dc) : undefined);
+        xs.push(performance.now() - t0);
+        await dc.stop();
+      }
+    }
+    rows.push(`real Go (go1.23 blocking): initialize → first stop, stopOnEntry: ${stats(entry)}`);
+    rows.push(`real Go: initialize → breakpoint in main.main (main.go:33, ~250 k instructions of runtime start): ${stats(toBp)}`);
+    const dc = await client();
+    const s = await launch(dc, { program: bin }, { filters: [] }, () => dc.setBreakpointsRequest({ source: { path: BLOCKING_SRC }, breakpoints: [{ line: 33 }] }));
+    const tid = s.body.threadId!;
+    const next: number[] = [], state: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      let t0 = performance.now();
+      await stopped(dc, () => dc.nextRequest({ threadId: tid }));
+      next.push(performance.now() - t0);
+      t0 = performance.now();
+      const st = await dc.stackTraceRequest({ threadId: tid });
+      const sc = await dc.scopesRequest({ frameId: st.body.stackFrames[0].id });
+      for (const x of sc.body.scopes) await dc.variablesRequest({ variablesReference: x.variablesReference });
+      state.push(performance.now() - t0);
+      await stopped(dc, () => dc.stepBackRequest({ threadId: tid }));
+    }
+    rows.push(`real Go: next by line (main.go:33 → 34) → stopped: ${stats(next)}`);
+    rows.push(`real Go: stackTrace + scopes + variables (Registers, Goroutine from memory): ${stats(state)}`);
+    await dc.stop();
   }
   process.stdout.write(['DAP benchmarks (bench/dap.bench.ts)', ...rows.map((r) => '  ' + r)].join('\n') + '\n');
 }

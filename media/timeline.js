@@ -62,6 +62,7 @@
     if (!body) return;
     const prev = app.querySelector('.body');
     const scrollLeft = keepScroll && prev ? prev.scrollLeft : undefined;
+    const scrollTop = keepScroll && prev ? prev.scrollTop : 0;
     const t0 = state.origin;
     const t1 = Math.max(body.t, ...body.intervals.map((i) => i.end), t0 + 1);
     const avail = Math.max(200, document.documentElement.clientWidth - LABEL_W - 40);
@@ -165,6 +166,7 @@
     scroller.append(grid);
     app.append(bar, legend, scroller);
     scroller.scrollLeft = zoomFactor === 1 ? 0 : scrollLeft !== undefined ? scrollLeft : Math.max(0, x(body.t) - scroller.clientWidth * 0.8);
+    scroller.scrollTop = scrollTop;
     vscode.postMessage({ type: 'rendered', lanes: state.lanes.length, intervals, marks });
   }
 
@@ -229,7 +231,7 @@
         origin: typeof msg.origin === 'number' ? msg.origin : 0 };
       if (first) zoomFactor = 1;
       if (!state.lanes.length) { showEmpty(true); return; }
-      draw(false);
+      draw(!first && !!msg.keepView);
     } else if (msg.type === 'running') {
       state.running = true;
       const b = app.querySelector('.body');

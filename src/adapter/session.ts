@@ -48,6 +48,7 @@ export class GoSyscallSession extends LoggingDebugSession {
       supportsHitConditionalBreakpoints: true,
       supportsLogPoints: true,
       supportsInstructionBreakpoints: true,
+      supportsDataBreakpoints: true,
       supportsExceptionFilterOptions: true,
       supportsExceptionInfoRequest: true,
       supportsSteppingGranularity: true,
@@ -205,6 +206,33 @@ export class GoSyscallSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
+  protected override dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): void {
+    const m = this.machine;
+    if (!m) return this.fail(response, 'dataBreakpointInfo before launch');
+    const ref = args.variablesReference ? this.vars.get(args.variablesReference) : undefined;
+    let threadId = args.frameId !== undefined ? m.frame(args.frameId)?.threadId : undefined;
+    let name = args.name;
+    if (ref) {
+      threadId = ref.threadId;
+      // the Goroutine scope: its status word, or its P's status
+      if (ref.kind === 'goroutine') name = name === 'p' ? 'pstatus' : name;
+      else if (ref.kind === 'registers' || ref.kind === 'rflags') name = `register ${name}`;
+    }
+    const r = name.startsWith('register ') ? { error: `${args.name} is a register: only memory can be watched` } : m.dataBreakpointInfo(name, threadId);
+    response.body = 'error' in r
+      ? { dataId: null, description: r.error }
+      : { dataId: r.dataId, description: `${r.label} (${r.size} bytes at ${hex(r.addr)}): stop when it changes`, accessTypes: ['write'], canPersist: false };
+    this.sendResponse(response);
+  }
+
+  protected override setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
+    const m = this.machine;
+    if (!m) return this.fail(response, 'setDataBreakpoints before launch');
+    const res = m.setDataBreakpoints((args.breakpoints ?? []).map((b) => b.dataId));
+    response.body = { breakpoints: res.map((r) => ({ id: r.id || undefined, verified: r.verified, message: r.message })) };
+    this.sendResponse(response);
+  }
+
   protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
     const m = this.machine;
     if (!m) return this.fail(response, 'setExceptionBreakpoints before launch');
@@ -218,11 +246,11 @@ export class GoSyscallSession extends LoggingDebugSession {
 
   // ---- execution control ----
 
-  private stoppedMachine(response: DebugProtocol.Response, what: string): Machine | undefined {
+  private stoppedMachine(response: DebugProtocol.Response, what: string, quiet = false): Machine | undefined {
     const m = this.machine;
-    if (!m) { this.fail(response, `${what}: no program is running`); return undefined; }
-    if (m.running) { this.fail(response, `${what}: the program is running (pause it first)`); return undefined; }
-    if (m.exited) { this.fail(response, `${what}: the program has exited`); return undefined; }
+    if (!m) { this.fail(response, `${what}: no program is running`, quiet); return undefined; }
+    if (m.running) { this.fail(response, `${what}: the program is running (pause it first)`, quiet); return undefined; }
+    if (m.exited) { this.fail(response, `${what}: the program has exited`, quiet); return undefined; }
     return m;
   }
 
@@ -419,10 +447,12 @@ export class GoSyscallSession extends LoggingDebugSession {
   }
 
   protected override disassembleRequest(response: DebugProtocol.DisassembleResponse, args: DebugProtocol.DisassembleArguments): void {
-    const m = this.stoppedMachine(response, 'disassemble');
+    // VS Code's Disassembly view asks on its own (while running too): its errors are answered quietly, never as
+    // a notification
+    const m = this.stoppedMachine(response, 'disassemble', true);
     if (!m) return;
     const base = parseAddr(args.memoryReference);
-    if (base === undefined) return this.fail(response, `disassemble: bad memoryReference '${args.memoryReference}'`);
+    if (base === undefined) return this.fail(response, `disassemble: bad memoryReference '${args.memoryReference}'`, true);
     const lines = m.disassemble(base + (args.offset ?? 0), args.instructionOffset ?? 0, Math.max(0, Math.min(args.instructionCount, 10000)));
     let lastSrc: string | undefined, lastLine: number | undefined;
     response.body = {
@@ -492,8 +522,9 @@ export class GoSyscallSession extends LoggingDebugSession {
     return { name: s.name, path: s.path };
   }
 
-  private fail(response: DebugProtocol.Response, message: string): void {
-    this.sendErrorResponse(response, { id: ERR, format: message, showUser: true });
+  /** quiet: an error the UI asked for by itself (no notification pops up). */
+  private fail(response: DebugProtocol.Response, message: string, quiet = false): void {
+    this.sendErrorResponse(response, { id: ERR, format: message, showUser: !quiet });
   }
 
   protected override dispatchRequest(request: DebugProtocol.Request): void {

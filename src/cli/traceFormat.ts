@@ -4,7 +4,7 @@ import type { TraceEvent } from '../linux/trace';
 function id(prefix: string, v: number | null | undefined): string { return `${prefix}${v ?? '-'}`; }
 
 export function traceJson(ev: TraceEvent): string {
-  const { text: _text, ...rest } = ev as TraceEvent & { text?: string };
+  const { text: _text, who: _who, ...rest } = ev as TraceEvent & { text?: string; who?: unknown };
   // key order: ev, seq, t first (readable), then the event's own fields
   return JSON.stringify(Object.assign({ ev: rest.ev, seq: rest.seq, t: rest.t }, rest));
 }
@@ -20,7 +20,11 @@ export function traceText(ev: TraceEvent): string {
     }
     case 'gstatus': return `${who(ev.m, ev.p, ev.g)} G${ev.g} ${ev.from} -> ${ev.to}`;
     case 'pstatus': return `${who(ev.m, ev.p, null)} P${ev.p} ${ev.from} -> ${ev.to}`;
-    case 'handoff': return `${who(ev.fromM, ev.p, null)} handoff P${ev.p} M${ev.fromM ?? '-'} -> M${ev.toM ?? '-'} (${ev.reason})`;
+    case 'handoff': {
+      // prefixed with the thread that did it (sysmon's M for a retake), not the Ms it names
+      const by = (ev as { who?: { m: number | null; p: number | null; g: number | null } }).who;
+      return `${by ? who(by.m, by.p, by.g) : who(ev.fromM, ev.p, null)} handoff P${ev.p} M${ev.fromM ?? '-'} -> M${ev.toM ?? '-'} (${ev.reason})`;
+    }
     case 'exitsyscall': return `${who(ev.m, null, ev.g)} exitsyscall G${ev.g} path=${ev.path}`;
     case 'thread': return `${who(ev.m, null, null)} thread M${ev.m} ${ev.action}${ev.tid !== undefined ? ` tid=${ev.tid}` : ''}`;
     case 'signal': return `${who(ev.m, null, null)} --- ${ev.sig} ---`;

@@ -10,7 +10,7 @@ import * as M_flags from './flags';
 const { arithFlags, setArith, K_MAT, ARITH_MASK } = M_flags;
 import type { Block } from './decoder';
 import * as M_decoder from './decoder';
-const { getBlock, fuse, fuseLoop, FUSE_AFTER } = M_decoder;
+const { getBlock, fuse, fuseLoop, growBlock, FUSE_AFTER } = M_decoder;
 import * as M_fault from './fault';
 const { FaultSignal } = M_fault;
 import * as M_engine from './engine';
@@ -182,6 +182,8 @@ export class Cpu {
         prev = blk;
         if (blk.bp && !skip && this.breakpoints.has(this.rip)) return { kind: 'breakpoint', addr: this.rip };
         skip = false;
+        // Hot: grow into a superblock and generate its function(s) before running it (its ops may change here).
+        if (blk.hot < FUSE_AFTER && ++blk.hot === FUSE_AFTER) this.hot(blk);
         const ops = blk.ops, n = ops.length;
         i = 0;
         if (n <= left && blk.fused !== null && mem.watchCount === 0) {
@@ -199,7 +201,6 @@ export class Cpu {
           if (this.stop === STOP_NONE) { this.icount += done; left -= done; continue; }
           i = n - 1;
         } else if (n <= left && blk.exits === 0 && mem.watchCount === 0) {
-          if (++blk.hot === FUSE_AFTER) this.hot(blk);
           // Without watches and side exits only the last op can request a stop or change RIP.
           this.rip = blk.next;
           for (; i < n; i++) ops[i](this);
@@ -208,7 +209,6 @@ export class Cpu {
         } else {
           // One op at a time with RIP at the next instruction: for watches (a stop after any write), side exits
           // (a taken branch leaves the block) and budgets that end inside the block.
-          if (n <= left && ++blk.hot === FUSE_AFTER) this.hot(blk);
           const addrs = blk.addrs, m = n <= left ? n : left;
           for (; i < m; i++) {
             const nx = i + 1 < n ? addrs[i + 1] : blk.next;
@@ -245,6 +245,7 @@ export class Cpu {
 
   /** A block ran FUSE_AFTER times: give it its generated function(s). */
   private hot(blk: Block): void {
+    growBlock(this, blk);
     blk.fused = fuse(blk);
     if (blk.selfLoop && !blk.bp) blk.loop = fuseLoop(blk, blk.addrs[0]);
   }

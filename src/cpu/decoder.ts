@@ -32,6 +32,8 @@ export interface Block {
   nA: number; bA: Block | null; nB: number; bB: Block | null; gen: number;
   /** Executions so far; at FUSE_AFTER the block gets a fused function. */
   hot: number;
+  /** Ends at a conditional branch it could continue past: growBlock may rebuild it as a superblock. */
+  canGrow: boolean;
   /** Indices of side-exit ops (conditional branches before the last op); `exits` is their number. */
   exitIdx: number[];
   exits: number;
@@ -113,14 +115,31 @@ export function getBlock(c: Cpu, rip: number): Block {
     const b = code[off];
     if (b !== undefined) return b;
   }
-  const b = buildBlock(c, rip, buf, pn, off);
+  const b = buildBlock(c, rip, buf, pn, off, false);
   code = buf.code as (Block | undefined)[] | null;
   if (!code) { code = new Array<Block | undefined>(PAGE_SIZE); buf.code = code; mem.noteCode(pn); }
   code[off] = b;
   return b;
 }
 
-function buildBlock(c: Cpu, rip: number, buf: PageBuf, pn: number, off: number): Block {
+/**
+ * A block that got hot and ended at a conditional branch is rebuilt in place as a superblock (continuing past its
+ * side exits). Cold code stays in short blocks, so start-up does not translate fall-through paths it never runs.
+ */
+export function growBlock(c: Cpu, b: Block): void {
+  if (!b.canGrow) return;
+  b.canGrow = false;
+  const rip = b.addrs[0];
+  let buf: PageBuf;
+  try { buf = c.memory.execPage(rip); } catch { return; }
+  const pn = Math.floor(rip / PAGE_SIZE);
+  let g: Block;
+  try { g = buildBlock(c, rip, buf, pn, rip - pn * PAGE_SIZE, true); } catch { return; }
+  b.ops = g.ops; b.addrs = g.addrs; b.next = g.next; b.exitIdx = g.exitIdx; b.exits = g.exits; b.selfLoop = g.selfLoop;
+  b.nA = -1; b.bA = null; b.nB = -1; b.bB = null;
+}
+
+function buildBlock(c: Cpu, rip: number, buf: PageBuf, pn: number, off: number, superblock: boolean): Block {
   const mem = c.memory;
   const pageEnd = (pn + 1) * PAGE_SIZE;
   // Decode from a window (not the whole rest of the page): instructions must start before `limit`; the window
@@ -135,7 +154,7 @@ function buildBlock(c: Cpu, rip: number, buf: PageBuf, pn: number, off: number):
   if (needNext && nextBuf) bytes.set(nextBuf.data.subarray(0, 15), inPage);
   const dec = new Decoder(64, bytes, DecoderOptions.None);
   const ops: Op[] = [], addrs: number[] = [];
-  let next = rip, lastTarget = -1, lastBranch = -1;
+  let next = rip, lastTarget = -1, lastBranch = -1, canGrow = false;
   const exitIdx: number[] = [];
   try {
     dec.ip = BigInt(rip);
@@ -159,9 +178,14 @@ function buildBlock(c: Cpu, rip: number, buf: PageBuf, pn: number, off: number):
       const fc = scratch.flowControl;
       if (t.end || fc !== FC.Next) {
         const direct = (fc === FC.ConditionalBranch || fc === FC.UnconditionalBranch) && !t.ud && scratch.opKind(0) === OK.NearBranch64;
-        // A conditional branch continues the block at its fall-through (a side exit) while there is room.
+        // A conditional branch continues the block at its fall-through (a side exit) while there is room, except
+        // one back to the block's start: that closes a loop (Block.loop).
         if (direct) { lastTarget = Number(scratch.nearBranchTarget); lastBranch = ops.length - 1; }
-        if (direct && fc === FC.ConditionalBranch && ops.length < MAX_BLOCK && next < limit) { exitIdx.push(ops.length - 1); continue; }
+        if (direct && fc === FC.ConditionalBranch && lastTarget !== rip && ops.length < MAX_BLOCK && next < limit) {
+          if (!superblock) { canGrow = true; break; }
+          exitIdx.push(ops.length - 1);
+          continue;
+        }
         break;
       }
     }
@@ -173,6 +197,6 @@ function buildBlock(c: Cpu, rip: number, buf: PageBuf, pn: number, off: number):
   const selfLoop = lastBranch >= 0 && lastBranch === ops.length - 1 && lastTarget === rip;
   return {
     ops, addrs, next, bp: mem.marks.has(rip), nA: -1, bA: null, nB: -1, bB: null, gen: -1, hot: 0, fused: null,
-    selfLoop, loop: null, exitIdx, exits: exitIdx.length,
+    selfLoop, loop: null, exitIdx, exits: exitIdx.length, canGrow,
   };
 }

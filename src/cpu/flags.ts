@@ -14,6 +14,9 @@ export const K_LOGIC = 5; // CF = OF = 0, AF = 0 (AF undefined by Intel; both ve
 export const K_INC = 6;   // like ADD with b = 1, fx = preserved CF
 export const K_DEC = 7;   // like SUB with b = 1, fx = preserved CF
 export const K_RES = 8;   // ZF/SF/PF from the result, CF/OF/AF taken from fx (shifts, multiplies)
+export const K_IMUL = 9;  // 64-bit IMUL r, r/m(, imm): fa/fb the factors, fr the low product; CF = OF = the signed
+                          // product does not fit in 64 bits (computed only when read: Go multiplies a lot and
+                          // never reads these); AF from fx (0)
 
 export const CF = 1, PF = 4, AF = 0x10, ZF = 0x40, SF = 0x80, OF = 0x800;
 export const ARITH_MASK = CF | PF | AF | ZF | SF | OF;
@@ -47,8 +50,17 @@ export function getCF(c: Cpu): number {
       }
       return c.fx ? (c.fa >>> 0 <= c.fb >>> 0 ? 1 : 0) : (c.fa >>> 0 < c.fb >>> 0 ? 1 : 0);
     case K_LOGIC: return 0;
+    case K_IMUL: return imulOverflow(c);
     default: return c.fx & 1; // MAT, INC, DEC, RES
   }
+}
+
+/** 1 when the signed product of the K_IMUL record's factors does not fit in 64 bits (BigInt: only when read). */
+function imulOverflow(c: Cpu): number {
+  const a = BigInt.asIntN(64, (BigInt(c.fah) << 32n) | BigInt(c.fa >>> 0));
+  const b = BigInt.asIntN(64, (BigInt(c.fbh) << 32n) | BigInt(c.fb >>> 0));
+  const p = a * b;
+  return p === BigInt.asIntN(64, p) ? 0 : 1;
 }
 
 export function getZF(c: Cpu): number {
@@ -94,6 +106,7 @@ export function getOF(c: Cpu): number {
       x = sz === 8 ? c.fah & ~c.frh : c.fa & ~c.fr;
       break;
     case K_LOGIC: return 0;
+    case K_IMUL: return imulOverflow(c);
     default: return (c.fx >> 11) & 1;
   }
   return sz === 8 ? x >>> 31 : (x >>> (sz * 8 - 1)) & 1;

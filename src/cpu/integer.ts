@@ -12,7 +12,7 @@ import type { Cpu } from './cpu';
 import * as M_arith from './arith';
 const { ADC, ADD, ALU_KIND, ALU_WRITES, alu64, aluN, AND, bit64, carryIn, CMP, OR, SBB, sar64, setFlags, shl64, shr64, smul64, SUB, TEST, umul32, umul64, XOR } = M_arith;
 import * as M_flags from './flags';
-const { arithFlags, CF, cond, getCF, K_DEC, K_INC, K_MAT, K_RES, K_SUB, materialize, OF, ZF, setArith, ARITH_MASK } = M_flags;
+const { arithFlags, CF, cond, getCF, K_DEC, K_IMUL, K_INC, K_MAT, K_RES, K_SUB, materialize, OF, ZF, setArith, ARITH_MASK } = M_flags;
 import * as M_fault from './fault';
 const { FaultSignal } = M_fault;
 import type { Loc, Op } from './operands';
@@ -445,6 +445,17 @@ function imulN(insn: Instruction): Op {
   const s1 = opCount(insn) === 3 ? loc(insn, 1) : d;
   const s2 = opCount(insn) === 3 ? loc(insn, 2, sz) : loc(insn, 1);
   const ea = s1.k === L_MEM ? s1.ea : s2.k === L_MEM ? s2.ea : null;
+  if (sz === 8) {
+    // Only the low 64 bits of the product are computed here; CF/OF come from the factors when read (K_IMUL).
+    return c => {
+      const a = ea ? ea(c) : 0;
+      const xl = rd64(c, s1, a), xh = c.th, yl = rd64(c, s2, a), yh = c.th;
+      const w0 = umul32(c, xl, yl);
+      const w1 = (c.th + Math.imul(xl, yh) + Math.imul(xh, yl)) | 0;
+      wr64(c, d, a, w0, w1);
+      c.fop = K_IMUL | (8 << 4); c.fa = xl; c.fah = xh; c.fb = yl; c.fbh = yh; c.fr = w0; c.frh = w1; c.fx = 0;
+    };
+  }
   return c => {
     const a = ea ? ea(c) : 0;
     if (sz === 8) {

@@ -13,7 +13,7 @@ export const PAGE_SHIFT = 12;
 const PAGE_MASK = PAGE_SIZE - 1;
 /** Largest address + 1 the guest can use (user half of the canonical 48-bit space). */
 export const ADDR_LIMIT = 2 ** 47;
-const TLB_SIZE = 256;
+const TLB_SIZE = 4096;
 const TLB_MASK = TLB_SIZE - 1;
 const TWO32 = 4294967296;
 
@@ -51,6 +51,12 @@ export class PageBuf {
 }
 
 const ZERO_PAGE = new PageBuf(-1);
+
+// TLBs are allocated when a Memory first runs guest code: until then (e.g. a snapshot's clone, which is only ever
+// cloned again) it shares these empty ones, whose tags stay NaN (only NaN is ever stored into them).
+const NO_TAGS = new Float64Array(TLB_SIZE).fill(NaN);
+const NO_DVS: DataView[] = new Array(TLB_SIZE).fill(ZERO_PAGE.dv);
+const NO_BUFS: PageBuf[] = new Array(TLB_SIZE).fill(ZERO_PAGE);
 
 /** One mapping: [start, end) in page numbers, with its permissions. */
 export interface Region { start: number; end: number; prot: number }
@@ -102,13 +108,13 @@ export class Memory {
   private watchedPages = new Map<number, number>();
   private nextWatchId = 1;
 
-  // TLBs: tag = page number (or -1), value = the page's DataView / buffer.
-  private rTag = new Float64Array(TLB_SIZE).fill(NaN);
-  private rDv: DataView[] = new Array(TLB_SIZE).fill(ZERO_PAGE.dv);
-  private wTag = new Float64Array(TLB_SIZE).fill(NaN);
-  private wDv: DataView[] = new Array(TLB_SIZE).fill(ZERO_PAGE.dv);
-  private xTag = new Float64Array(TLB_SIZE).fill(NaN);
-  private xBuf: PageBuf[] = new Array(TLB_SIZE).fill(ZERO_PAGE);
+  // TLBs: tag = page number (or NaN), value = the page's DataView / buffer. Shared empty ones until ownTlbs().
+  private rTag = NO_TAGS;
+  private rDv: DataView[] = NO_DVS;
+  private wTag = NO_TAGS;
+  private wDv: DataView[] = NO_DVS;
+  private xTag = NO_TAGS;
+  private xBuf: PageBuf[] = NO_BUFS;
   /** High half of the last read64 (avoids allocating a pair). */
   hi = 0;
 
@@ -414,6 +420,7 @@ export class Memory {
     if (!r || !(r.prot & PROT_EXEC)) throw new PageFault(a, 'exec', !!r);
     let buf = this.pages.get(pn);
     if (!buf) { buf = new PageBuf(this.owner); this.pages.set(pn, buf); this.rTag[i] = NaN; this.wTag[i] = NaN; }
+    if (this.xTag === NO_TAGS) this.ownTlbs();
     this.xTag[i] = pn; this.xBuf[i] = buf;
     return buf;
   }
@@ -454,6 +461,7 @@ export class Memory {
     if (!r || r.prot === PROT_NONE || (access === 'write' && !(r.prot & PROT_WRITE))) {
       throw new PageFault(Math.max(faultAddr ?? a, pn * PAGE_SIZE), access, !!r);
     }
+    if (this.rTag === NO_TAGS) this.ownTlbs();
     if (access === 'read') {
       const buf = this.pages.get(pn) ?? ZERO_PAGE;
       this.rTag[i] = pn; this.rDv[i] = buf.dv;
@@ -609,7 +617,14 @@ export class Memory {
   }
 
   private flushTlbs(): void {
+    if (this.rTag === NO_TAGS) return;
     this.rTag.fill(NaN); this.wTag.fill(NaN); this.xTag.fill(NaN);
+  }
+
+  private ownTlbs(): void {
+    this.rTag = new Float64Array(TLB_SIZE).fill(NaN); this.rDv = new Array(TLB_SIZE).fill(ZERO_PAGE.dv);
+    this.wTag = new Float64Array(TLB_SIZE).fill(NaN); this.wDv = new Array(TLB_SIZE).fill(ZERO_PAGE.dv);
+    this.xTag = new Float64Array(TLB_SIZE).fill(NaN); this.xBuf = new Array(TLB_SIZE).fill(ZERO_PAGE);
   }
 }
 

@@ -61,7 +61,24 @@ export function undefinedOp(addr: number, bytes: Uint8Array, text: string, why: 
   });
 }
 
+/**
+ * Closures of integer and SSE instructions depend only on the instruction's bytes (never on its address, unless
+ * RIP-relative), so identical instructions share one: Go's code repeats the same prologues, spills and stack
+ * checks everywhere, and about half of a program's start-up translations are found here.
+ */
+const shared = new Map<string, Translated>();
+const SHARED_MAX = 200_000;
+
+function bytesKey(bytes: Uint8Array): string {
+  let k = '';
+  for (let i = 0; i < bytes.length; i++) k += String.fromCharCode(bytes[i]);
+  return k;
+}
+
 export function translate(insn: Instruction, addr: number, bytes: Uint8Array): Translated {
+  const key = bytesKey(bytes);
+  const hit = shared.get(key);
+  if (hit !== undefined) return hit;
   nextInsn();
   const m = insn.mnemonic;
   const next = addr + insn.length;
@@ -73,7 +90,17 @@ export function translate(insn: Instruction, addr: number, bytes: Uint8Array): T
     if (t) return t;
     const rs = stringOp(insn, m, addr);
     if (rs) return { op: rs, end: insn.hasRepPrefix || insn.hasRepePrefix || insn.hasRepnePrefix };
-    const op = translateInteger(insn, m) ?? translateSse(insn, m) ?? translateMisc(insn, m, addr, next);
+    const pure = translateInteger(insn, m) ?? translateSse(insn, m);
+    if (pure) {
+      const t: Translated = { op: pure, end: false };
+      const base = memInfo(insn).base;
+      if (base !== RG.RIP && base !== RG.EIP && bytes.length === insn.length) {
+        if (shared.size >= SHARED_MAX) shared.clear();
+        shared.set(key, t);
+      }
+      return t;
+    }
+    const op = translateMisc(insn, m, addr, next);
     if (op) return { op, end: false };
     return { op: undefinedOp(addr, bytes, disasm(insn), 'not implemented by the emulator'), end: true, ud: true };
   } catch (e) {

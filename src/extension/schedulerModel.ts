@@ -51,6 +51,7 @@ export function mIcon(m: MSnap): IconSpec {
   if (m.blocked) return { id: 'lock', color: 'charts.orange' };
   if (m.spinning) return { id: 'sync', color: 'charts.blue' };
   if (m.p != null) return { id: 'server-process', color: 'charts.green' };
+  if (m.curg != null) return { id: 'arrow-swap', color: 'charts.orange' };   // a G in a syscall, its P left behind
   return { id: 'circle-large-outline', color: 'disabledForeground' };
 }
 
@@ -66,7 +67,9 @@ function pNode(p: PSnap): SchedNode {
 }
 
 function mNode(m: MSnap): SchedNode {
-  const state = m.syscall ? `in ${m.syscall}` : m.blocked ? 'blocked' : m.spinning ? 'spinning' : m.p != null ? 'running' : 'idle';
+  // an M with a G but no P has left its P in a syscall (the G is still _Gsyscall until exitsyscall gets one)
+  const state = m.syscall ? `in ${m.syscall}` : m.blocked ? 'blocked' : m.spinning ? 'spinning' : m.p != null ? 'running'
+    : m.curg != null ? (m.oldp != null ? 'leaving syscall' : 'no P') : 'idle';
   return {
     id: `M${m.id}`, label: `M${m.id}`, icon: mIcon(m), mId: m.id, contextValue: 'm',
     description: `${state} · ${opt('P', m.p)} · curg ${opt('G', m.curg)}${m.oldp != null ? ` · oldp P${m.oldp}` : ''}`,

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { SchedSnapshot } from '../goruntime/snapshot';
 import { sanitizeSnapshot } from './schedulerModel';
 import { sanitizeSyscallLog, type SyscallEntry } from './syscallFormat';
+import { originOf } from './timelineTypes';
 
 export interface StopInfo { threadId: number | undefined; reason: string; description?: string; text?: string }
 
@@ -103,7 +104,7 @@ export class SessionHub implements vscode.Disposable {
   }
 
   private noteTime(t: number): void {
-    if (Number.isFinite(t) && t > 0 && (this.origin === undefined || t < this.origin)) this.origin = t;
+    if (Number.isFinite(t) && t > 0 && (this.origin === undefined || t < this.origin)) this.origin = originOf(t);
   }
 
   private async refreshSyscalls(gen: number): Promise<void> {

@@ -21,6 +21,8 @@ export class TimelinePanel implements vscode.Disposable {
       if (!this.panel) return;
       if (c === 'stopped') void this.fetch();
       else if (c === 'ended') { this.body = undefined; this.post(); }
+      // the syscall log and the snapshot of a stop may come after the timeline: they only label its slices
+      else if ((c === 'syscalls' || c === 'scheduler') && this.body && this.hub.stop) this.post(true);
       else if (c === 'running') void this.panel.webview.postMessage({ type: 'running' });
     }));
   }
@@ -62,14 +64,16 @@ export class TimelinePanel implements vscode.Disposable {
   private async fetch(): Promise<void> {
     const raw = await this.hub.request<unknown>('timeline');
     if (raw === undefined) return;       // failed or stale: keep what is shown
-    this.body = labelSyscallSlices(sanitizeTimeline(raw), this.hub.syscalls, this.hub.snapshot?.ms ?? []);
+    this.body = sanitizeTimeline(raw);
     this.post();
   }
 
-  private post(): void {
+  /** `keepView`: the same stop's data again (better labelled): the view keeps its zoom and scroll. */
+  private post(keepView = false): void {
     if (!this.panel) return;
     if (this.body && this.hub.session) {
-      void this.panel.webview.postMessage({ type: 'data', body: this.body, lanes: laneOrder(this.body), origin: timelineOrigin(this.body), running: !this.hub.stop });
+      const body = labelSyscallSlices(this.body, this.hub.syscalls, this.hub.snapshot?.ms ?? []);
+      void this.panel.webview.postMessage({ type: 'data', body, lanes: laneOrder(body), origin: timelineOrigin(body), running: !this.hub.stop, keepView });
     } else {
       void this.panel.webview.postMessage({ type: 'empty', session: !!this.hub.session });
     }

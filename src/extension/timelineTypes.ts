@@ -65,14 +65,19 @@ export function sanitizeTimeline(raw: unknown): TimelineBody {
 }
 
 /**
- * Where the view's time axis starts: the earliest moment anything is known to happen. Lanes that began "at the
- * beginning" may say start 0 while the virtual clock starts elsewhere (the kernel boots at 1 s), so starts of 0
- * do not count unless nothing else is known.
+ * Where the view's time axis starts. The virtual clock starts at 0; a trace whose clock started elsewhere (older
+ * adapters booted the kernel at 1 s) counts from the earliest moment anything is known to happen, where lanes
+ * that began "at the beginning" may say start 0: those starts do not count.
  */
 export function timelineOrigin(body: TimelineBody): number {
   const times = [...body.intervals.flatMap(iv => (iv.start > 0 ? [iv.start, iv.end] : [iv.end])), ...body.marks.map(m => m.t), body.t]
     .filter(x => Number.isFinite(x) && x > 0);
-  return times.length ? Math.min(...times) : 0;
+  return originOf(times.length ? Math.min(...times) : 0);
+}
+
+/** The origin for a clock whose earliest known time is `first` ns: 0 when it plainly started at 0 (< 1 ms). */
+export function originOf(first: number): number {
+  return first < 1_000_000 ? 0 : first;
 }
 
 /** What the view knows besides the body: the syscall log and the scheduler snapshot of this stop. */
@@ -81,19 +86,29 @@ export interface MSyscall { id: number; curg: number | null; oldp: number | null
 
 /**
  * Labels G `_Gsyscall` and P `_Psyscall` slices that came without a label: a finished one with the syscall of
- * that G (or P) that returned at its end, the one still open with the syscall its M is in now.
+ * that G (or P) that returned in it, the one still open with the syscall its M is in now. A P left in
+ * `_Psyscall` by a blocking call is not in the log under that P (the call returns after sysmon took the P):
+ * it takes the label of the G syscall slice that began just before it (entersyscall marks both).
  */
 export function labelSyscallSlices(body: TimelineBody, log: readonly SyscallHint[], ms: readonly MSyscall[]): TimelineBody {
-  const intervals = body.intervals.map(iv => {
+  const label = (iv: TimelineInterval): TimelineInterval => {
     if (iv.label || !(iv.state === '_Gsyscall' || iv.state === '_Psyscall')) return iv;
     const isG = iv.kind === 'G';
     const done = log.filter(e => (isG ? e.g === iv.id : e.p === iv.id) && e.t >= iv.start && e.t <= iv.end);
     const last = done[done.length - 1];
-    if (last && (iv.end < body.t || !ms.some(m => m.syscall && (isG ? m.curg === iv.id : m.oldp === iv.id)))) {
-      return { ...iv, label: last.name, seq: iv.seq ?? last.seq };
-    }
-    const m = ms.find(x => x.syscall && (isG ? x.curg === iv.id : x.oldp === iv.id || x.p === iv.id));
-    return m?.syscall ? { ...iv, label: m.syscall } : iv;
+    const inM = ms.find(x => x.syscall && (isG ? x.curg === iv.id : x.oldp === iv.id || x.p === iv.id));
+    if (last && (iv.end < body.t || !inM)) return { ...iv, label: last.name, seq: iv.seq ?? last.seq };
+    if (inM?.syscall && iv.end >= body.t) return { ...iv, label: inM.syscall };
+    return iv;
+  };
+  const gs = body.intervals.map(iv => (iv.kind === 'G' ? label(iv) : iv));
+  const intervals = gs.map(iv => {
+    if (iv.kind !== 'P') return iv;
+    const own = label(iv);
+    if (own.label || iv.state !== '_Psyscall') return own;
+    const g = gs.filter(x => x.kind === 'G' && x.state === '_Gsyscall' && x.label && x.start <= iv.start && iv.start <= x.end)
+      .sort((a, b) => b.start - a.start)[0];
+    return g ? { ...iv, label: g.label, seq: iv.seq ?? g.seq } : own;
   });
   return { ...body, intervals };
 }

@@ -133,12 +133,18 @@ export class Kernel {
     const tid = this.st.nextTid++;
     const t = new Thread(tid, cpu, tid - this.st.pid, o.name ?? '');
     this.threads.push(t);
-    if (this.threads.length > 1) this.emit({ ev: 'thread', m: this.identify(t).m ?? t.index, action: 'create', tid });
+    if (this.threads.length > 1) this.emit({ ev: 'thread', m: this.eventM(t), action: 'create', tid });
     this.onThreadCreated?.(t);
     return t;
   }
 
   thread(tid: number): Thread | undefined { return this.threads.find((t) => t.tid === tid); }
+
+  /**
+   * The M of a thread, signal or warning event. Asking `identify` can be costly (the memory reader parses the
+   * binary's DWARF on first use), so runs without syscall tracing (pure speed runs) use the thread index.
+   */
+  private eventM(t: Thread): number { return this.traceSyscalls ? this.identify(t).m ?? t.index : t.index; }
 
   /** The thread that holds (or last held) the CPU. */
   get current(): Thread | undefined { return this.threads[this.st.cur]; }
@@ -188,7 +194,7 @@ export class Kernel {
       this.futexWake(t.clearChildTid, 1);
     }
     if (t === this.current) this.st.quantumLeft = 0;
-    this.emit({ ev: 'thread', m: this.identify(t).m ?? t.index, action: 'exit', tid: t.tid });
+    this.emit({ ev: 'thread', m: this.eventM(t), action: 'exit', tid: t.tid });
     if (this.threads.every((x) => x.state === 'exited')) this.exitGroup(code);
   }
 
@@ -247,7 +253,7 @@ export class Kernel {
   warnOnce(key: string, message: string, t?: Thread): void {
     if (this.st.warned[key]) return;
     this.st.warned[key] = true;
-    this.emit({ ev: 'warning', m: t ? this.identify(t).m ?? t.index : null, message });
+    this.emit({ ev: 'warning', m: t ? this.eventM(t) : null, message });
   }
 
   /** Deterministic pseudo-random bytes (xorshift32): AT_RANDOM, getrandom, /dev/urandom. */
@@ -308,12 +314,12 @@ export class Kernel {
     if (handler === 1 /* SIG_IGN */ && !sig.fault) return true;
     if (handler === 0 || handler === 1 || blockedFault) {
       if (defaultAction(sig.sig) === 'ignore' && !sig.fault) return true;
-      this.emit({ ev: 'signal', m: this.identify(t).m ?? t.index, sig: signalName(sig.sig), tid: t.tid });
+      this.emit({ ev: 'signal', m: this.eventM(t), sig: signalName(sig.sig), tid: t.tid });
       this.warnOnce(`fatal:${sig.sig}`, `killed by ${signalName(sig.sig)} at pc 0x${t.cpu.rip.toString(16)}`, t);
       this.exitGroup(0, sig.sig);
       return false;
     }
-    this.emit({ ev: 'signal', m: this.identify(t).m ?? t.index, sig: signalName(sig.sig), tid: t.tid });
+    this.emit({ ev: 'signal', m: this.eventM(t), sig: signalName(sig.sig), tid: t.tid });
     const SA_ONSTACK = 0x08000000, SA_NODEFER = 0x40000000, SA_RESETHAND = 0x80000000;
     const state = t.cpu.saveState();
     try {
@@ -436,7 +442,9 @@ export class Kernel {
           this.st.clockNs = Math.max(this.st.clockNs, next);
           continue;
         }
-      } else if ((this.st.instructions & 0x3ff) === 0 || this.st.quantumLeft === this.quantum) {
+      } else if (this.st.quantumLeft === this.quantum) {
+        // Timers fire at quantum starts only: a check tied to the instruction count would make a run depend on how
+        // it is sliced (one run of 1000 vs ten of 100), and reverse execution replays in other slices.
         this.fireTimers();
       }
       if (left <= 0) return { kind: 'budget' };

@@ -1,20 +1,18 @@
 // File and descriptor syscalls: open/read/write/stat/getdents on the sandbox, pipes, eventfd, epoll, dup, fcntl.
-import { MemoryError } from '../cpu/memory';
-import { PROT_EXEC, PROT_READ, PROT_WRITE, Reg } from '../cpu/types';
 import * as E from './errno';
 import {
-  addDesc, closeFd, collectEpoll, EPOLLHUP, EPOLLIN, EPOLLOUT, installFd, lowestFreeFd, notifyReady, O_ACCMODE,
-  O_APPEND, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_NONBLOCK, O_PATH, O_RDONLY, O_TRUNC,
-  PIPE_CAPACITY, readiness, type Desc,
+  closeFd, collectEpoll, EPOLLHUP, EPOLLIN, EPOLLOUT, installFd, lowestFreeFd, O_ACCMODE, O_APPEND, O_CLOEXEC,
+  O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_NONBLOCK, O_PATH, O_RDONLY, O_TRUNC, PIPE_CAPACITY, readiness,
+  type Desc,
 } from './files';
 import type { Kernel } from './kernel';
 import { GID, UID } from './loader';
 import { SIG } from './signals';
 import type { PendingSyscall, Thread } from './thread';
-import { BOOT_MONOTONIC_NS, BOOT_REALTIME_SEC } from './types';
 import { joinPath, parentOf, S_IFCHR, S_IFIFO, S_IFLNK } from './vfs';
 import {
-  i32, u32, i64, n64, readU64, writeU64, checkWritable, copyOut, readPath, timespecNs, writeTimespec, desc, descId, newFd, dirOf, pipeKey, changed, AT_FDCWD, AT_SYMLINK_NOFOLLOW, AT_REMOVEDIR, AT_EMPTY_PATH, MAP_FIXED, MAP_ANONYMOUS, MAP_FIXED_NOREPLACE, MAP_SHARED, MAP_PRIVATE, CLONE_VM, CLONE_FS, CLONE_FILES, CLONE_SIGHAND, CLONE_THREAD, CLONE_SETTLS, CLONE_PARENT_SETTID, CLONE_CHILD_CLEARTID, CLONE_CHILD_SETTID, CLONE_VFORK, FUTEX_WAIT, FUTEX_WAKE, FUTEX_WAIT_BITSET, FUTEX_WAKE_BITSET, type Handler, type SysResult,
+  i32, u32, i64, n64, readU64, checkWritable, copyOut, readPath, desc, descId, newFd, dirOf, pipeKey, changed,
+  AT_FDCWD, AT_SYMLINK_NOFOLLOW, AT_REMOVEDIR, AT_EMPTY_PATH, type Handler, type SysResult,
 } from './sysutil';
 
 function stdWrite(k: Kernel, d: Desc, bytes: Uint8Array): number {

@@ -23,7 +23,10 @@ export interface KernelOptions {
   memoryCap?: number;
   /** Seed for AT_RANDOM, getrandom and /dev/urandom (deterministic). Default 1. */
   seed?: number;
-  /** Emit a `syscall` trace event per syscall. Default true (set false for pure speed runs). */
+  /**
+   * Emit a `syscall` trace event per syscall. Default true (set false for pure speed runs: then other events
+   * carry the thread index as `m` instead of asking `identify`).
+   */
   traceSyscalls?: boolean;
 }
 

@@ -1,6 +1,6 @@
 // What a program is and how it gets into a Kernel: a .s model program (assembled with the syscall library and
 // run with the Go-runtime model), a static linux/amd64 ELF, or a .go file / package (built first).
-import { readFileSync, statSync, realpathSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync, realpathSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { Kernel } from '../linux/kernel';
 import { makeSliceIndependent } from './kernelDeterminism';
@@ -12,6 +12,10 @@ import type { LaunchOptions } from './types';
 import { loadModel } from './modelLoader';
 import { realProgramInfo } from './realInfo';
 import type { RawFrame } from './frames';
+import type { Thread } from '../linux/thread';
+import type { RuntimeHooks } from '../debuginfo/goBinary';
+import { RealTracer } from './realTracer';
+import type { MemoryReader } from '../goruntime/reader/memoryReader';
 
 export interface LoadedProgram {
   kind: 'model' | 'elf';
@@ -31,7 +35,15 @@ export interface LoadedProgram {
   unwind?: (pc: number, sp: number, bp: number) => RawFrame[] | undefined;
   warnings: string[];
   /** Real programs: entry addresses of the runtime functions the Go filters watch. */
-  runtimeHooks?: { entersyscall?: number; exitsyscall?: number; handoffp?: number };
+  runtimeHooks?: RuntimeHooks;
+  /** Real programs: the reader of the runtime's memory (made on first use), for data breakpoints on its fields. */
+  reader?: () => MemoryReader | undefined;
+  /** Real programs: how many frames (the function and the calls inlined into it) the code at pc stands for. */
+  inlineDepth?: (pc: number) => number;
+  /** Real programs: the goroutine a thread runs (steps follow it across Ms) and the top of its stack. */
+  goroutineOf?: (t: Thread) => { goid: number; stackHi: number } | undefined;
+  /** Real programs: the tracer of scheduler events read from memory (made when wanted: it costs run time). */
+  tracer?: () => RealTracer | undefined;
   /** Notes for a person at a debugger (not for the CLI): missing symbols and the like. */
   notes?: string[];
 }
@@ -65,9 +77,15 @@ export async function loadProgram(program: string, opts: LaunchOptions, io: Kern
     return loadElf(r.binary, opts, io, basename(path));
   }
   if (path.endsWith('.s')) return loadModel(path, opts, io, program);
-  const head = readFileSync(path).subarray(0, 4);
+  const head = readHead(path, 4);
   if (head.length === 4 && head[0] === 0x7f && head[1] === 0x45 && head[2] === 0x4c && head[3] === 0x46) return loadElf(path, opts, io);
   throw new Error(`${program}: not a .s model program, an ELF binary or Go source (a .go file or a package folder)`);
+}
+
+/** The first n bytes of a file (not the whole file: the ELF is read once, by loadElf). */
+function readHead(path: string, n: number): Uint8Array {
+  const fd = openSync(path, 'r');
+  try { const b = new Uint8Array(n); return b.subarray(0, readSync(fd, b, 0, n, 0)); } finally { closeSync(fd); }
 }
 
 function loadElf(path: string, opts: LaunchOptions, io: KernelIO, shownName?: string): LoadedProgram {
@@ -82,8 +100,12 @@ function loadElf(path: string, opts: LaunchOptions, io: KernelIO, shownName?: st
   const real = realProgramInfo(bytes, path, kernel);
   return {
     kind: 'elf', kernel, info: real.info, sched: real.sched, virtualSources: new Map(), isNative: () => false,
-    sourcePathFor: (p) => real.sourcePathFor(p), unwind: real.unwind, warnings: [], notes: real.warnings,
-    runtimeHooks: real.runtimeHooks,
+    sourcePathFor: (p) => real.sourcePathFor(p), unwind: real.unwind, warnings: [], get notes() { return real.warnings; },
+    runtimeHooks: real.runtimeHooks, goroutineOf: real.goroutineOf, inlineDepth: real.inlineDepth, reader: real.reader,
+    tracer: () => {
+      const reader = real.reader?.();
+      return reader && real.binary && io.trace ? new RealTracer(kernel, reader, real.binary, real.runtimeHooks ?? {}, (ev) => io.trace!.emit(ev)) : undefined;
+    },
   };
 }
 

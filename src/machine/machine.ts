@@ -7,7 +7,7 @@ import { Kernel } from '../linux/kernel';
 import type { KernelStop, RunHooks } from '../linux/types';
 import type { KernelSnapshot } from '../linux/kernel';
 import type { Thread } from '../linux/thread';
-import type { SyscallEvent, TraceEvent } from '../linux/trace';
+import type { SyscallEvent, TraceEvent, TraceEventBody } from '../linux/trace';
 import type { SchedSnapshot, SchedulerSource } from '../goruntime/snapshot';
 import { syscallName } from '../linux/sysnames';
 import { describeSyscallEntry } from '../linux/decode';
@@ -28,6 +28,10 @@ import {
   type StepKind, type StoppedEvent, type ThreadInfo,
 } from './types';
 import { GPR_NAMES } from '../cpu/types';
+import type { RealTracer } from './realTracer';
+import { countOnlyStoppingWatches } from './observeWatches';
+import { DataBreakpoints, parseDataId, type DataBreakpointInfo } from './dataBreakpoints';
+import { gStatusName, pStatusName } from '../goruntime/snapshot';
 
 /** Instructions per run slice (between checks for pause and snapshot points). */
 const SLICE = 200_000;
@@ -57,6 +61,9 @@ interface StopInfo {
 
 export interface RunResult { exitCode: number; message?: string }
 
+/** Step over/out: stop when the thread (or, in a real Go program, the goroutine) is back at addr above sp. */
+interface TempBreakpoint { tid: number; addr: number; sp: number; goid?: number; hiOff?: number }
+
 interface MachineSnap {
   pos: number;
   kernel: KernelSnapshot;
@@ -65,6 +72,7 @@ interface MachineSnap {
   hits: Map<number, number>;
   entryAt: Map<number, { pos: number; t: number }>;
   suppress?: { tid: number; pos: number };
+  tracer?: unknown;
 }
 
 export class Machine extends EventEmitter {
@@ -93,7 +101,7 @@ export class Machine extends EventEmitter {
   /** Filter stops requested by trace events (entersyscall, exitsyscall, handoff): stop before the next step. */
   private pendingFilterStop?: { filter: ExceptionFilterId; description: string; tid?: number };
   /** A temporary breakpoint for step over / step out: thread tid back at addr with SP above sp. */
-  private temp?: { tid: number; addr: number; sp: number };
+  private temp?: TempBreakpoint;
   private mode: Mode = { kind: 'continue' };
   private traceListener?: (ev: TraceEvent) => void;
   private outputHighWater = 0;
@@ -103,13 +111,19 @@ export class Machine extends EventEmitter {
   private stopLog = new Map<number, StopInfo>();
   /** Replaying for reverse continue: stops are collected, log points and output stay silent. */
   private quiet = false;
+  /** Real programs: scheduler events from the runtime's memory (while tracing or debugging). */
+  private tracer?: RealTracer;
+  /** The thread on which the last temporary breakpoint (step over/out) was reached. */
+  private tempHitTid?: number;
+  private readonly data = new DataBreakpoints(() => this.kernel?.memory, () => this.mode.kind !== 'replay');
 
   constructor(o: { headless?: boolean } = {}) {
     super();
     this.headless = !!o.headless;
-    this.trace = new TraceLog(() => this.kernel?.clockNs ?? 0);
+    this.trace = new TraceLog(() => this.kernel?.elapsedNs ?? 0);
     this.trace.keep = !this.headless;
     this.trace.listener = (ev) => this.onTrace(ev);
+    this.trace.decorate = (b) => (b.ev === 'handoff' ? this.withEmitter(b) : b);
   }
 
   // ------------------------------------------------------------------------------------------------ loading
@@ -121,7 +135,8 @@ export class Machine extends EventEmitter {
       trace: this.trace,
       stdout: (b) => this.guestOutput('stdout', b),
       stderr: (b) => this.guestOutput('stderr', b),
-      traceSyscalls: true,
+      // A headless run nobody listens to (gosyscall run) keeps no trace: skip building syscall events.
+      traceSyscalls: !this.headless || this.traceListener !== undefined,
     }, progress);
     this.prog = prog;
     this.kind = prog.kind;
@@ -133,6 +148,16 @@ export class Machine extends EventEmitter {
       this.history = new History<MachineSnap>(opts.snapshotInterval ?? 100_000);
     }
     this.kernel.onThreadCreated = undefined;
+    // the scheduler events of a real program cost run time (write watches): only for a trace or a debugger
+    if (!this.headless || this.traceListener) this.tracer = prog.tracer?.();
+    if (this.tracer) {
+      const tr = this.tracer;
+      tr.shouldStop = () => this.pendingFilterStop !== undefined && this.mode.kind !== 'replay';
+      tr.onHooksChanged = () => this.syncBreakpoints();
+      tr.enable();
+      countOnlyStoppingWatches(this.kernel.memory, () => this.stoppingWatches());
+      this.syncBreakpoints();
+    }
     for (const w of prog.warnings) this.warn(w);
     if (!this.headless) for (const n of prog.notes ?? []) this.emit('output', { category: 'console', text: `${n}\n` });
   }
@@ -193,13 +218,34 @@ export class Machine extends EventEmitter {
     }
     if (this.mode.kind === 'replay') return;
     const f = this.filters.enabled;
-    if (ev.ev === 'gstatus' && ev.to === '_Gsyscall' && f.has('entersyscall')) {
+    if (ev.ev === 'gstatus' && ev.to === '_Gsyscall' && f.has('entersyscall') && this.kind === 'model') {
       this.pendingFilterStop = { filter: 'entersyscall', description: `entersyscall: G${ev.g} ${ev.from} → ${ev.to} (M${ev.m ?? '?'}, P${ev.p ?? '?'})` };
     } else if (ev.ev === 'exitsyscall' && f.has('exitsyscall')) {
       this.pendingFilterStop = { filter: 'exitsyscall', description: `exitsyscall: G${ev.g} on M${ev.m ?? '?'}, ${ev.path} path` };
     } else if (ev.ev === 'handoff' && f.has('handoff')) {
-      this.pendingFilterStop = { filter: 'handoff', description: `handoff: P${ev.p} M${ev.fromM ?? '?'} → M${ev.toM ?? '?'} (${ev.reason})` };
+      const by = (ev as { m?: number | null }).m;
+      this.pendingFilterStop = { filter: 'handoff', description: `handoff: P${ev.p} M${ev.fromM ?? '?'} → M${ev.toM ?? '?'} (${ev.reason})${by !== undefined && by !== null && by !== ev.fromM ? `, done by M${by}` : ''}` };
     }
+  }
+
+  /**
+   * A handoff is done by a thread other than the two Ms it names (sysmon's for a retake): `m` says which M (JSON),
+   * `who` its whole Go identity (the text trace's prefix; not part of the JSON).
+   */
+  /**
+   * Write watches that may stop the CPU right after a write: data breakpoints, and the tracer's while a filter
+   * stops at its events. The tracer's others only observe: the CPU keeps its fast path (observeWatches.ts).
+   */
+  private stoppingWatches(): number {
+    const f = this.filters.enabled;
+    return this.data.count + (this.tracer && (f.has('exitsyscall') || f.has('handoff')) ? 1 : 0);
+  }
+
+  private withEmitter(b: TraceEventBody): TraceEventBody {
+    const t = this.kernel?.current;
+    if (!t) return b;
+    const id = this.kernel.identify(t);
+    return { ...b, m: (b as { m?: number | null }).m ?? id.m, who: { m: id.m, p: id.p, g: id.g } } as unknown as TraceEventBody;
   }
 
   private guestOutput(category: 'stdout' | 'stderr', bytes: Uint8Array): void {
@@ -218,7 +264,7 @@ export class Machine extends EventEmitter {
   private readonly hooks: RunHooks = {
     stopAtSyscallEntry: (t, nr) => {
       const pos = this.kernel.instructions;
-      this.entryAt.set(t.tid, { pos, t: this.kernel.clockNs });
+      this.entryAt.set(t.tid, { pos, t: this.kernel.elapsedNs });
       if (this.suppressEntry && this.suppressEntry.tid === t.tid && this.suppressEntry.pos === pos) {
         this.suppressEntry = undefined;
         return false;
@@ -236,7 +282,7 @@ export class Machine extends EventEmitter {
     stopAtNative: (t, rip) => {
       if (this.mode.kind === 'replay') return false;
       if (this.pendingFilterStop) return true;
-      if (this.temp && this.temp.addr === rip && (this.temp.tid === t.tid || this.temp.tid === -1)) return true;
+      if (this.tempMatches(t, rip)) return true;
       if (this.mode.kind === 'step' && this.mode.tid === t.tid) return false;
       return this.bps.has(rip);
     },
@@ -269,12 +315,68 @@ export class Machine extends EventEmitter {
     return results;
   }
 
+  /**
+   * What a data breakpoint on `name` would watch: `P0.status`, `G1.atomicstatus` (or `G1.status`), `M0.curg` — a
+   * runtime field read by the real program's layout — or an expression whose value is an address (`0xc000012000`,
+   * `*(SP+8)` watches the word read). `goid`: the Goroutine scope's `status` / `pstatus` variables.
+   */
+  dataBreakpointInfo(name: string, tid?: number): DataBreakpointInfo | { error: string } {
+    const field = /^\s*([PGM])(\d+)\.(\w+)\s*$/i.exec(name);
+    if (field) return this.runtimeField(field[1].toLowerCase() as 'p' | 'g' | 'm', Number(field[2]), field[3]);
+    if (tid !== undefined && (name === 'status' || name === 'pstatus')) {
+      const snap = this.scheduler();
+      const m = snap?.ms.find((x) => x.tid === tid);
+      const g = m && m.curg !== null ? snap!.gs.find((x) => x.goid === m.curg) : undefined;
+      if (!g) return { error: 'no goroutine runs on this thread' };
+      if (name === 'status') return this.runtimeField('g', g.goid, 'atomicstatus');
+      if (g.p === null) return { error: `G${g.goid} has no P` };
+      return this.runtimeField('p', g.p, 'status');
+    }
+    let r: EvalResult;
+    try { r = this.evaluate(name, tid); } catch (e) { return { error: `${name}: ${(e as Error).message}` }; }
+    if (r.kind === 'register') return { error: `${name} is a register: only memory can be watched` };
+    const addr = r.addr ?? Number(BigInt.asUintN(64, r.value));
+    if (!this.peek(addr, 8)) return { error: `${name}: ${hex(addr)} is not mapped` };
+    return { dataId: `${hex(addr)}/8|${name.trim()}`, addr, size: 8, label: name.trim() };
+  }
+
+  private runtimeField(kind: 'p' | 'g' | 'm', id: number, field: string): DataBreakpointInfo | { error: string } {
+    const reader = this.prog?.reader?.();
+    if (!reader) return { error: this.kind === 'model' ? 'runtime fields can be watched in real Go programs (the model keeps its state outside guest memory)' : 'the Go runtime cannot be read in this program' };
+    if (kind === 'g' && field === 'status') field = 'atomicstatus';
+    const base = reader.addressOf(kind, id);
+    if (base === undefined) return { error: `there is no ${kind.toUpperCase()}${id}` };
+    const f = reader.fieldAddress(kind, base, field);
+    if ('error' in f) return f;
+    if (f.size < 1 || f.size > 8) return { error: `${kind}.${field} is ${f.size} bytes: only fields up to 8 bytes can be watched` };
+    const label = `${kind.toUpperCase()}${id}.${field}`;
+    const format = kind === 'p' && field === 'status' ? (v: bigint) => pStatusName(Number(v))
+      : kind === 'g' && field === 'atomicstatus' ? (v: bigint) => gStatusName(Number(v)) : undefined;
+    return { dataId: `${hex(f.addr)}/${f.size}|${label}`, addr: f.addr, size: f.size, label, format };
+  }
+
+  /** DAP setDataBreakpoints: replaces every data breakpoint. */
+  setDataBreakpoints(dataIds: string[]): BreakpointResult[] {
+    const infos: (DataBreakpointInfo | undefined)[] = dataIds.map((id) => {
+      const d = parseDataId(id);
+      if (!d) return undefined;
+      const again = /^[PGM]\d+\.\w+$/.test(d.label) ? this.dataBreakpointInfo(d.label) : undefined;
+      return again && !('error' in again) && again.addr === d.addr ? again : { dataId: id, ...d };
+    });
+    const ok = infos.filter((i): i is DataBreakpointInfo => i !== undefined);
+    const ids = this.data.set(ok);
+    let k = 0;
+    return infos.map((i, n) => i ? { id: ids[k++], verified: true, message: `watching ${i.label} (${i.size} bytes at ${hex(i.addr)})` }
+      : { id: 0, verified: false, message: `bad data breakpoint id '${dataIds[n]}'` });
+  }
+
   private installed = new Set<number>();
   /** Mirror the breakpoint addresses (and the temporary one) into the kernel's per-thread Cpu breakpoints. */
   private syncBreakpoints(): void {
     if (!this.kernel) return;
     const want = new Set(this.bps.addresses().filter((a) => !this.isNative(a)));
     for (const a of this.runtimeFilterAddrs().keys()) want.add(a);
+    for (const a of this.tracer?.hookAddrs() ?? []) want.add(a);
     if (this.temp && !this.isNative(this.temp.addr)) want.add(this.temp.addr);
     for (const a of this.installed) if (!want.has(a)) this.kernel.removeBreakpoint(a);
     for (const a of want) if (!this.installed.has(a)) this.kernel.addBreakpoint(a);
@@ -316,7 +418,7 @@ export class Machine extends EventEmitter {
         }
         budget = Math.min(budget, left);
       }
-      const s = this.kernel.run(budget, this.cliHooks);
+      const s = this.krun(budget, this.cliHooks);
       if (s.kind === 'exit') return { exitCode: s.code };
       if (s.kind === 'deadlock') {
         return { exitCode: 2, message: 'deadlock: every thread is blocked and no timer can wake one' };
@@ -403,15 +505,48 @@ export class Machine extends EventEmitter {
     if (this.history) budget = Math.max(1, Math.min(budget, this.history.nextAt(pos) - pos));
     const max = this.opts.maxInstructions ?? 0;
     if (max > 0) budget = Math.max(1, Math.min(budget, max - pos));
-    const s = this.kernel.run(budget, this.hooks);
+    const s = this.krun(budget, this.hooks);
     this.outputHighWater = Math.max(this.outputHighWater, this.kernel.instructions);
     return s;
   }
 
+  /**
+   * kernel.run with the real-program tracer's hooks handled on the way: reaching one runs the tracer and goes on,
+   * unless a breakpoint of the person's is there too or the tracer's event asks a filter to stop. Data breakpoints
+   * that fired on a kernel write (no Cpu stop) come back as a watch stop.
+   */
+  private krun(budget: number, hooks: RunHooks): KernelStop {
+    const end = this.kernel.instructions + budget;
+    for (;;) {
+      const s = this.kernel.run(Math.max(0, end - this.kernel.instructions), hooks);
+      if (s.kind === 'budget' && this.data.hit) {
+        const t = this.kernel.current ?? this.firstThread();
+        if (t) return { kind: 'watch', thread: t, id: this.data.hit.watchId, addr: this.data.hit.addr, len: this.data.hit.size };
+      }
+      if (s.kind !== 'breakpoint' || !this.tracer?.isHook(s.addr)) return s;
+      this.tracer.onHook(s.thread, s.addr);
+      if (this.pendingFilterStop && this.mode.kind !== 'replay') return s;
+      if (this.bps.has(s.addr) || this.runtimeFilterAddrs().has(s.addr) || this.temp?.addr === s.addr) return s;
+      if (this.kernel.instructions >= end) return { kind: 'budget' };
+    }
+  }
+
   /** Turn a kernel stop into a machine stop, or undefined to keep running; 'exit' when the process ended. */
   private interpret(s: KernelStop): StopInfo | undefined | 'exit' {
+    // real programs: a filter event (exitsyscall path, handoff) seen by the tracer stops where it was seen
+    if (this.kind === 'elf' && this.pendingFilterStop && s.kind !== 'exit' && s.kind !== 'deadlock' && this.mode.kind !== 'replay') {
+      const p = this.pendingFilterStop;
+      this.pendingFilterStop = undefined;
+      const t = 'thread' in s ? s.thread : this.kernel.current ?? this.firstThread();
+      if (t) return { reason: 'syscall', tid: t.tid, filter: p.filter, description: p.description };
+    }
     switch (s.kind) {
-      case 'budget': case 'watch': return undefined;
+      case 'budget': return undefined;
+      case 'watch': {
+        const hit = this.data.take();
+        if (!hit) return undefined;
+        return { reason: 'data breakpoint', tid: s.thread.tid, description: hit.description, hitIds: [hit.id] } as StopInfo;
+      }
       case 'exit': this.finish(s.code, s.signal); return 'exit';
       case 'deadlock': {
         const t = this.firstThread();
@@ -458,8 +593,10 @@ export class Machine extends EventEmitter {
     if (!h) return m;
     const f = this.filters.enabled;
     if (f.has('entersyscall') && h.entersyscall) m.set(h.entersyscall, 'entersyscall');
-    if (f.has('exitsyscall') && h.exitsyscall) m.set(h.exitsyscall, 'exitsyscall');
-    if (f.has('handoff') && h.handoffp) m.set(h.handoffp, 'handoff');
+    if (f.has('entersyscall') && h.entersyscallblock) m.set(h.entersyscallblock, 'entersyscall');
+    // with the tracer these two stop at its events, which know the path and the reason
+    if (!this.tracer && f.has('exitsyscall') && h.exitsyscall) m.set(h.exitsyscall, 'exitsyscall');
+    if (!this.tracer && f.has('handoff') && h.handoffp) m.set(h.handoffp, 'handoff');
     return m;
   }
 
@@ -468,13 +605,16 @@ export class Machine extends EventEmitter {
     if (rf) {
       const id = this.kernel.identify(t);
       const who = `G${id.g ?? '?'} on M${id.m ?? '?'}${id.p !== null ? `, P${id.p}` : ''}`;
-      const what = rf === 'entersyscall' ? `entersyscall: ${who} enters a syscall (runtime.entersyscall)`
+      const block = addr === this.prog?.runtimeHooks?.entersyscallblock;
+      const what = rf === 'entersyscall' ? (block
+        ? `entersyscall: ${who} enters a blocking syscall (runtime.entersyscallblock): its P is handed off at once`
+        : `entersyscall: ${who} enters a syscall (runtime.entersyscall): G → _Gsyscall, its P → _Psyscall until it returns or sysmon retakes it`)
         : rf === 'exitsyscall' ? `exitsyscall: ${who} returns from a syscall (runtime.exitsyscall)`
         : `handoff: runtime.handoffp on M${id.m ?? '?'} hands a P to another M`;
       return { reason: 'syscall', tid: t.tid, filter: rf, description: what, addr } as StopInfo;
     }
-    const temp = this.temp;
-    if (temp && temp.addr === addr && (temp.tid === t.tid || temp.tid === -1) && (temp.sp < 0 || t.cpu.getRegNum(Reg.RSP) > temp.sp)) {
+    if (this.tempMatches(t, addr)) {
+      this.tempHitTid = t.tid;
       return { reason: 'step', tid: t.tid, description: `step to ${this.where(addr)}` };
     }
     if (!this.bps.has(addr)) return undefined;
@@ -528,12 +668,16 @@ export class Machine extends EventEmitter {
   }
 
   private async doStep(tid: number, kind: StepKind, gran: Granularity): Promise<StopInfo | undefined> {
-    const t = this.kernel.thread(tid);
+    let t = this.kernel.thread(tid);
     if (!t) return undefined;
-    const done = (): StopInfo => ({ reason: 'step', tid, description: `step to ${this.where(t.cpu.rip)}` });
+    // a goroutine may come back from a call on another M (thread): the step ends on the thread it is on then
+    const done = (th: Thread = t!): StopInfo => ({ reason: 'step', tid: th.tid, description: `step to ${this.where(th.cpu.rip)}` });
     if (kind === 'out') {
       const frames = this.rawFrames(t);
-      const caller = frames[1];
+      // out of an inlined call: on until the code is no longer that call's (its frames share the caller's SP)
+      const depth = this.prog?.inlineDepth?.(t.cpu.rip) ?? 0;
+      if (depth > 1 && frames.length > 1 && frames[1].sp === frames[0].sp) return this.stepOutOfInlined(t, depth, frames[0].name, done);
+      const caller = frames.find((f, i) => i > 0 && (frames[0].argp !== undefined || f.sp !== frames[0].sp));
       if (!caller) return this.finishStep(this.stepInstruction(t), done);
       return this.runToReturn(t, caller.pc, frames[0].argp !== undefined ? frames[0].argp - 8 : t.cpu.getRegNum(Reg.RSP), done);
     }
@@ -559,9 +703,12 @@ export class Machine extends EventEmitter {
         const r2 = await this.runToReturn(t, this.read64(sp) ?? 0, sp, () => undefined as unknown as StopInfo);
         if (r2) return r2;
         if (this.exited) return undefined;
+        t = this.kernel.thread(this.tempHitTid ?? t.tid) ?? t;
       }
       const rip = t.cpu.rip;
       const line = this.info.stepLineAt(rip);
+      // Go's autogenerated wrappers (<autogenerated>:1) are stepped through, as Delve does
+      if (line && line.file === '<autogenerated>') continue;
       if (!line) {
         // no line table here (runtime code of a real binary, or returned into the unknown): stop at once
         if (kind === 'in' || !startLine) return done();
@@ -574,6 +721,51 @@ export class Machine extends EventEmitter {
       if (performance.now() - t0 > YIELD_MS) { await new Promise((r2) => setImmediate(r2)); t0 = performance.now(); }
     }
     return done();
+  }
+
+  /**
+   * The temporary breakpoint of a step over/out: thread t back at addr with SP above sp. In a real Go program it
+   * follows the goroutine (it may return on another M) and measures SP from its stack's top (stacks move).
+   */
+  private tempFor(t: Thread, addr: number, sp: number): TempBreakpoint {
+    const g = this.prog?.goroutineOf?.(t);
+    if (g) return { tid: t.tid, addr, sp, goid: g.goid, hiOff: g.stackHi - sp };
+    return { tid: t.tid, addr, sp };
+  }
+
+  private tempMatches(t: Thread, addr: number): boolean {
+    const temp = this.temp;
+    if (!temp || temp.addr !== addr) return false;
+    if (temp.tid === -1) return true;
+    if (temp.goid !== undefined) {
+      const g = this.prog?.goroutineOf?.(t);
+      return !!g && g.goid === temp.goid && g.stackHi - t.cpu.getRegNum(Reg.RSP) < temp.hiOff!;
+    }
+    return temp.tid === t.tid && (temp.sp < 0 || t.cpu.getRegNum(Reg.RSP) > temp.sp);
+  }
+
+  /** Step (over calls) until the pc leaves the inlined call of `name` at inline depth `depth`. */
+  private async stepOutOfInlined(t: Thread, depth: number, name: string | undefined, done: (th?: Thread) => StopInfo): Promise<StopInfo | undefined> {
+    const sp0 = t.cpu.getRegNum(Reg.RSP);
+    let t0 = performance.now();
+    for (let n = 0; n < MAX_LINE_STEPS; n++) {
+      const rsp0 = t.cpu.getRegNum(Reg.RSP), rip0 = t.cpu.rip;
+      const r = this.stepInstruction(t);
+      if (r !== undefined) return this.finishStep(r, done);
+      if (t.state === 'exited' || this.pauseRequested) return this.finishStep(undefined, done);
+      if (this.calledFrom(t, rip0, rsp0)) {
+        const sp = t.cpu.getRegNum(Reg.RSP);
+        const r2 = await this.runToReturn(t, this.read64(sp) ?? 0, sp, () => undefined as unknown as StopInfo);
+        if (r2) return r2;
+        if (this.exited) return undefined;
+        t = this.kernel.thread(this.tempHitTid ?? t.tid) ?? t;
+      }
+      const d = this.prog?.inlineDepth?.(t.cpu.rip) ?? 0;
+      if (d < depth || t.cpu.getRegNum(Reg.RSP) > sp0) return done(t);
+      if (d === depth && this.rawFrames(t)[0]?.name !== name) return done(t);
+      if (performance.now() - t0 > YIELD_MS) { await new Promise((r3) => setImmediate(r3)); t0 = performance.now(); }
+    }
+    return done(t);
   }
 
   private finishStep(r: StopInfo | undefined | 'exit', done: () => StopInfo): StopInfo | undefined {
@@ -592,14 +784,15 @@ export class Machine extends EventEmitter {
   }
 
   /** Run (at full speed, breakpoints active) until t is back at addr with SP above sp. */
-  private async runToReturn(t: Thread, addr: number, sp: number, done: () => StopInfo): Promise<StopInfo | undefined> {
-    this.temp = { tid: t.tid, addr, sp };
+  private async runToReturn(t: Thread, addr: number, sp: number, done: (th?: Thread) => StopInfo): Promise<StopInfo | undefined> {
+    this.temp = this.tempFor(t, addr, sp);
+    this.tempHitTid = undefined;
     this.syncBreakpoints();
     const saveMode = this.mode;
     this.mode = { kind: 'continue' };
     try {
       const r = await this.continueLoop();
-      if (r && r.reason === 'step') return done();
+      if (r && r.reason === 'step') return done(this.kernel.thread(r.tid) ?? t);
       return r;
     } finally {
       this.mode = saveMode;
@@ -620,6 +813,7 @@ export class Machine extends EventEmitter {
       hits: this.bps.saveHits(),
       entryAt: new Map(this.entryAt),
       suppress: this.suppressEntry,
+      tracer: this.tracer?.snapshot(),
     };
   }
 
@@ -633,6 +827,10 @@ export class Machine extends EventEmitter {
     this.suppressEntry = s.suppress;
     this.pendingFilterStop = undefined;
     this.installed = new Set(this.installed); // Cpu breakpoints survive restore (threads keep their Cpu)
+    // write watches belong to a Memory, and restore brings a new one
+    this.tracer?.reattach(s.tracer);
+    this.data.reattach();
+    if (this.tracer) countOnlyStoppingWatches(this.kernel.memory, () => this.stoppingWatches());
   }
 
   /** Bring the whole machine to global position pos (instructions executed), replaying from a snapshot. */
@@ -642,7 +840,7 @@ export class Machine extends EventEmitter {
     this.mode = { kind: 'replay' };
     try {
       while (this.kernel.instructions < pos) {
-        const s = this.kernel.run(pos - this.kernel.instructions, this.hooks);
+        const s = this.krun(pos - this.kernel.instructions, this.hooks);
         if (s.kind === 'exit' || s.kind === 'deadlock') break;
       }
     } finally { this.mode = { kind: 'continue' }; }
@@ -660,7 +858,7 @@ export class Machine extends EventEmitter {
       while (this.kernel.instructions < to) {
         const cur = this.peekNext();
         if (cur) visit(this.kernel.instructions, cur);
-        const s = this.kernel.run(1, this.hooks);
+        const s = this.krun(1, this.hooks);
         if (s.kind === 'exit' || s.kind === 'deadlock') break;
       }
     } finally { this.mode = { kind: 'continue' }; }
@@ -669,7 +867,7 @@ export class Machine extends EventEmitter {
   /** Run (replay mode, no stops) to position pos in large slices. */
   private fastForward(pos: number, each?: () => boolean): void {
     while (this.kernel.instructions < pos) {
-      const s = this.kernel.run(Math.min(SCAN_CHUNK, pos - this.kernel.instructions), this.hooks);
+      const s = this.krun(Math.min(SCAN_CHUNK, pos - this.kernel.instructions), this.hooks);
       if (s.kind === 'exit' || s.kind === 'deadlock') break;
       if (each && each()) break;
     }
@@ -786,7 +984,7 @@ export class Machine extends EventEmitter {
         for (;;) {
           const left = end - this.kernel.instructions;
           if (left <= 0) break;
-          const s = this.kernel.run(left, this.hooks);
+          const s = this.krun(left, this.hooks);
           if (s.kind === 'budget' || s.kind === 'watch') continue;
           if (s.kind === 'exit' || s.kind === 'deadlock') break;
           const r = this.interpret(s);
@@ -866,8 +1064,9 @@ export class Machine extends EventEmitter {
 
   // ------------------------------------------------------------------------------------------------ state
 
-  virtualTime(): number { return this.kernel?.clockNs ?? 0; }
-  stats(): { instructions: number; virtualNs: number } { return { instructions: this.kernel.instructions, virtualNs: this.kernel.clockNs - 1_000_000_000 }; }
+  /** Virtual ns since the program started (the trace's and the snapshots' `t`). */
+  virtualTime(): number { return this.kernel?.elapsedNs ?? 0; }
+  stats(): { instructions: number; virtualNs: number } { return { instructions: this.kernel.instructions, virtualNs: this.kernel.elapsedNs }; }
 
   threads(): ThreadInfo[] {
     if (!this.kernel) return [];
@@ -899,6 +1098,7 @@ export class Machine extends EventEmitter {
     if (!this.running && this.schedCache && this.schedCache.pos === this.kernel.instructions) return this.schedCache.snap;
     let snap: SchedSnapshot | undefined;
     try { snap = this.prog?.sched?.snapshot(); } catch { snap = undefined; }
+    if (snap && this.kernel) snap = { ...snap, t: this.kernel.elapsedNs };
     if (!this.running && snap && this.kernel) this.schedCache = { pos: this.kernel.instructions, snap };
     return snap;
   }
@@ -907,7 +1107,15 @@ export class Machine extends EventEmitter {
   syscallLog(): TraceEvent[] { return this.trace.syscalls(); }
 
   timeline() {
-    return buildTimeline(this.trace.events, (seq) => this.syscallStart.get(seq)?.t, this.virtualTime());
+    // Ms blocked in a syscall now: a slice from its entry to the present
+    const open: { m: number; start: number; label: string }[] = [];
+    for (const t of this.kernel?.threads ?? []) {
+      const e = this.entryAt.get(t.tid);
+      if (!t.sys || !e || t.state === 'exited') continue;
+      const m = this.kernel.identify(t).m;
+      if (m !== null) open.push({ m, start: e.t, label: syscallName(t.sys.nr) });
+    }
+    return buildTimeline(this.trace.events, (seq) => this.syscallStart.get(seq)?.t, this.virtualTime(), open);
   }
 
   registers(tid: number): RegisterSet {

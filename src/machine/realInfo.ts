@@ -1,8 +1,10 @@
 // Debug info and the scheduler source of a real Go binary: its own tables (pclntab, symbols, DWARF) through
 // src/debuginfo, and the G/M/P state read out of guest memory by src/goruntime/reader.
-import { GoBinary } from '../debuginfo/goBinary';
+import { GoBinary, type RuntimeHooks } from '../debuginfo/goBinary';
 import { MemoryReader, readMemoryOf } from '../goruntime/reader/memoryReader';
 import type { Kernel } from '../linux/kernel';
+import type { Thread } from '../linux/thread';
+import type { ReadMemory } from '../debuginfo/goBinary';
 import type { SchedulerSource } from '../goruntime/snapshot';
 import { DebugInfo, normalizeSymbol, type FunctionEntry, type LineEntry, type SymbolEntry } from './debugInfo';
 import type { RawFrame } from './frames';
@@ -69,28 +71,58 @@ class GoDebugInfo extends DebugInfo {
 export function realProgramInfo(bytes: Uint8Array, path: string, kernel: Kernel): {
   info: DebugInfo; sched?: SchedulerSource; warnings: string[]; sourcePathFor(p: string): string;
   unwind?: (pc: number, sp: number, bp: number) => RawFrame[] | undefined;
-  runtimeHooks?: { entersyscall?: number; exitsyscall?: number; handoffp?: number };
+  runtimeHooks?: RuntimeHooks;
+  binary?: GoBinary; reader?: () => MemoryReader | undefined;
+  inlineDepth?: (pc: number) => number;
+  /** The goroutine a thread runs (not its g0) and the top of its stack. */
+  goroutineOf?: (t: Thread) => { goid: number; stackHi: number } | undefined;
 } {
   const r = GoBinary.open(bytes, path);
   if (!r.binary) return { info: new DebugInfo([], [], []), warnings: [`${path}: ${r.error} (no Go symbols: stepping is by instruction)`], sourcePathFor: (p) => p };
   const bin = r.binary;
   const info = new GoDebugInfo(bin);
-  const warnings = [...bin.warnings];
   const read = readMemoryOf({ peekBytes: (a, n) => kernel.memory.peekBytes(a, n) });
-  const mr = MemoryReader.create(bin, read, {
+  // The memory reader needs the runtime's layout from DWARF (~100 ms to parse): made on first use, so a plain
+  // `gosyscall run` (no trace, no scheduler view) never pays for it.
+  let mr: ReturnType<typeof MemoryReader.create> | undefined;
+  const memoryReader = () => (mr ??= MemoryReader.create(bin, read, {
     now: () => kernel.clockNs,
     syscallOf: (tid) => { const t = kernel.thread(tid); return t?.sys ? syscallNameOf(t.sys.nr) : null; },
     liveRegs: (tid) => { const t = kernel.thread(tid); return t ? { pc: t.cpu.rip, sp: t.cpu.getRegNum(4) } : undefined; },
-  });
-  let sched: SchedulerSource | undefined;
-  if (mr.reader) {
-    const reader = mr.reader;
-    sched = reader;
-    kernel.identify = (t) => { const id = reader.identify(t.cpu.fsBase); return { m: id.m, p: id.p, g: id.g }; };
-  } else warnings.push(mr.error);
+  }));
+  const sched: SchedulerSource = {
+    snapshot: () => {
+      const m = memoryReader();
+      if (!m.reader) throw new Error(m.error);
+      return m.reader.snapshot();
+    },
+  };
+  kernel.identify = (t) => {
+    const reader = memoryReader().reader;
+    if (!reader) return { m: t.index, p: null, g: null };
+    const id = reader.identify(t.cpu.fsBase);
+    return { m: id.m, p: id.p, g: id.g };
+  };
   return {
-    info, sched, warnings, sourcePathFor: (p) => info.match(p),
-    runtimeHooks: (() => { const h = bin.runtimeHooks(); return { entersyscall: h.entersyscall, exitsyscall: h.exitsyscall, handoffp: h.handoffp }; })(),
+    info, sched, sourcePathFor: (p) => info.match(p),
+    // without DWARF the runtime's offsets come from a built-in table: the Debug Console says so
+    get warnings() {
+      const m = memoryReader();
+      if (!m.reader) return [...bin.warnings, m.error];
+      return m.reader.layout.source === 'builtin' && !bin.warnings.includes(m.reader.note) ? [...bin.warnings, m.reader.note] : [...bin.warnings];
+    },
+    binary: bin, reader: () => memoryReader().reader,
+    inlineDepth: (pc) => bin.lookupPC(pc)?.frames.length ?? 0,
+    goroutineOf: (t) => {
+      const reader = memoryReader().reader;
+      if (!reader) return undefined;
+      const id = reader.identify(t.cpu.fsBase);
+      if (id.g === null || id.onSystemStack) return undefined;
+      const f = reader.fieldAddress('g', id.gAddr, 'stack');
+      const hi = 'addr' in f ? readU64(read, f.addr + 8) : undefined;
+      return hi ? { goid: id.g, stackHi: hi } : undefined;
+    },
+    runtimeHooks: bin.runtimeHooks(),
     unwind: (pc, sp) => {
       const u = bin.unwind(pc, sp, (a, n) => { try { return kernel.memory.peekBytes(a, n); } catch { return undefined; } });
       if (!u.frames.length) return undefined;
@@ -100,3 +132,9 @@ export function realProgramInfo(bytes: Uint8Array, path: string, kernel: Kernel)
 }
 
 import { syscallName as syscallNameOf } from '../linux/sysnames';
+
+function readU64(read: ReadMemory, addr: number): number | undefined {
+  const b = read(addr, 8);
+  if (!b || b.length < 8) return undefined;
+  return (b[4] | (b[5] << 8) | (b[6] << 16) | (b[7] << 24)) * 2 ** 32 + ((b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24)) >>> 0);
+}

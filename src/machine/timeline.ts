@@ -3,22 +3,24 @@ import type { TimelineBody, TimelineInterval, TimelineMark } from '../extension/
 import type { TraceEvent } from '../linux/trace';
 
 /** syscallStart: virtual time at which the syscall with this seq entered the kernel. */
-export function buildTimeline(events: readonly TraceEvent[], syscallStart: (seq: number) => number | undefined, now: number): TimelineBody {
+/** open: syscalls in progress now (an M blocked in read shows as a syscall slice up to `now`). */
+export function buildTimeline(events: readonly TraceEvent[], syscallStart: (seq: number) => number | undefined, now: number,
+  open: readonly { m: number; start: number; label: string }[] = []): TimelineBody {
   const intervals: TimelineInterval[] = [];
   const marks: TimelineMark[] = [];
-  const open = new Map<string, { kind: 'P' | 'G'; id: number; state: string; start: number }>();
+  const openLanes = new Map<string, { kind: 'P' | 'G'; id: number; state: string; start: number }>();
   const mSlices = new Map<number, { start: number; end: number; label: string; seq: number }[]>();
   const mLife = new Map<number, { start: number; end?: number }>();
 
   const transition = (kind: 'P' | 'G', id: number, from: string, to: string, t: number) => {
     const lane = `${kind}${id}`;
-    const cur = open.get(lane);
+    const cur = openLanes.get(lane);
     if (cur) {
       if (t > cur.start || cur.state !== to) intervals.push({ lane, kind, id, state: cur.state, start: cur.start, end: t });
     } else if (!(kind === 'G' && (from === '_Gidle' || from === '_Gdead'))) {
       intervals.push({ lane, kind, id, state: from, start: 0, end: t });
     }
-    open.set(lane, { kind, id, state: to, start: t });
+    openLanes.set(lane, { kind, id, state: to, start: t });
   };
   const seeM = (m: number | null, t: number) => { if (m !== null && !mLife.has(m)) mLife.set(m, { start: m === 0 || mLife.size === 0 ? 0 : t }); };
 
@@ -47,7 +49,13 @@ export function buildTimeline(events: readonly TraceEvent[], syscallStart: (seq:
         break;
     }
   }
-  for (const [lane, cur] of open) {
+  for (const o of open) {
+    seeM(o.m, o.start);
+    const l = mSlices.get(o.m) ?? [];
+    l.push({ start: Math.min(o.start, now), end: now, label: o.label, seq: 0 });
+    mSlices.set(o.m, l);
+  }
+  for (const [lane, cur] of openLanes) {
     if (cur.state === '_Gdead' && cur.kind === 'G') continue;
     intervals.push({ lane, kind: cur.kind, id: cur.id, state: cur.state, start: cur.start, end: Math.max(now, cur.start) });
   }
@@ -58,7 +66,7 @@ export function buildTimeline(events: readonly TraceEvent[], syscallStart: (seq:
     let t = life.start;
     for (const s of (mSlices.get(m) ?? []).sort((a, b) => a.start - b.start)) {
       if (s.start > t) intervals.push({ lane, kind: 'M', id: m, state: 'running', start: t, end: s.start });
-      intervals.push({ lane, kind: 'M', id: m, state: 'syscall', start: Math.max(s.start, t), end: Math.max(s.end, t), label: s.label, seq: s.seq });
+      intervals.push({ lane, kind: 'M', id: m, state: 'syscall', start: Math.max(s.start, t), end: Math.max(s.end, t), label: s.label, ...(s.seq ? { seq: s.seq } : {}) });
       t = Math.max(t, s.end);
     }
     if (end > t) intervals.push({ lane, kind: 'M', id: m, state: 'running', start: t, end });

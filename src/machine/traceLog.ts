@@ -12,7 +12,11 @@ export class TraceLog implements TraceSink {
 
   constructor(private readonly clock: () => number) {}
 
+  /** Adds what the emitter did not know (the Machine: who handed a P off). */
+  decorate?: (body: TraceEventBody) => TraceEventBody;
+
   emit(body: TraceEventBody): void {
+    if (this.decorate) body = this.decorate(body);
     const ev = { ...body, seq: ++this.seq, t: this.clock() } as TraceEvent;
     if (this.keep) this.events.push(ev);
     this.listener?.(ev);

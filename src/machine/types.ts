@@ -20,7 +20,7 @@ export interface LaunchOptions {
 }
 
 export type StopReason = 'entry' | 'breakpoint' | 'function breakpoint' | 'instruction breakpoint' | 'step' |
-  'pause' | 'syscall' | 'exception' | 'goto';
+  'pause' | 'syscall' | 'exception' | 'goto' | 'data breakpoint';
 
 export interface StoppedEvent {
   reason: StopReason;

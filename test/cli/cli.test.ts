@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { spawnSync, execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
+import { blockingBinary } from '../dap/realgoBuild';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const CLI = join(ROOT, 'bin', 'gosyscall.js');
@@ -125,4 +126,35 @@ test('asm and disasm are dispatched to the assembler commands', () => {
   const d = gosyscall(['disasm', join(ROOT, '.tmp', 'exit3')]);
   assert.equal(d.code, 0, d.err);
   assert.match(d.out, /SYSCALL/);
+});
+
+test('trace of a real Go binary (go1.23, GOMAXPROCS=2): scheduler events from memory, t from 0, handoff by sysmon, byte-identical', () => {
+  const bin = blockingBinary('1.23');
+  const r = gosyscall(['trace', '--json', bin]);
+  assert.equal(r.code, 0, r.err);
+  const evs = r.out.trimEnd().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  evs.forEach((e, i) => assert.equal(e.seq, i + 1));
+  assert.ok(evs[0].t < 1_000_000, `the first event at ${evs[0].t} ns: t counts from the program's start`);
+  assert.ok(evs.every((e, i) => i === 0 || e.t >= evs[i - 1].t), 't never goes back');
+  const read = evs.find((e) => e.ev === 'syscall' && e.name === 'read' && e.g === 1 && e.blocked);
+  assert.ok(read, 'the blocking read of G1');
+  const before = evs.filter((e) => e.seq < read.seq);
+  assert.ok(before.some((e) => e.ev === 'gstatus' && e.g === 1 && e.from === '_Grunning' && e.to === '_Gsyscall' && e.m === read.m));
+  assert.ok(before.some((e) => e.ev === 'pstatus' && e.from === '_Prunning' && e.to === '_Psyscall' && e.m === read.m));
+  const h = before.find((e) => e.ev === 'handoff' && e.reason === 'sysmon retake');
+  assert.ok(h, 'sysmon retook the P during the read');
+  assert.equal(h.fromM, read.m);
+  assert.ok(h.m !== null && h.m !== read.m, 'handed off by sysmon\'s M');
+  assert.ok(before.some((e) => e.ev === 'pstatus' && e.p === h.p && e.from === '_Psyscall' && e.to === '_Pidle' && e.m === h.m && e.seq < h.seq));
+  const ex = evs.find((e) => e.ev === 'exitsyscall' && e.g === 1 && e.seq > read.seq);
+  assert.ok(ex && (ex.path === 'fast-idle-p' || ex.path === 'slow'), JSON.stringify(ex));
+  assert.equal(evs[evs.length - 1].ev, 'exit');
+  // the text trace: the handoff line carries the identity of the M that did it (sysmon: no P, on g0)
+  const t = gosyscall(['trace', bin]);
+  assert.ok(t.out.split('\n').some((l) => l === `[M${h.m} P- G-] handoff P${h.p} M${h.fromM} -> M${h.toM ?? '-'} (sysmon retake)`), t.out);
+  assert.equal(gosyscall(['trace', '--json', bin]).out, r.out);
+  const s = gosyscall(['run', bin, '--stats']);
+  assert.equal(s.out, 'goroutines before read: 2\nread 4 bytes "ping" err=<nil>\ngoroutines after read: 1\n');
+  const ns = Number(/virtual_ns=(\d+)/.exec(s.err)![1]);
+  assert.ok(ns > 50_000_000 && ns < 60_000_000, `virtual_ns=${ns}: 50 ms of sleep, counted from the start`);
 });

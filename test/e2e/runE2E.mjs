@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { join, dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { handleUiRequest } from './uiActions.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
@@ -90,13 +91,19 @@ async function main() {
 
   // The suite asks for screenshots over HTTP; the page is only known once the browser is up.
   let page = null;
+  const steps = { passed: 0, failed: 0, lines: 0 };
   const shots = createServer(async (req, res) => {
     const u = new URL(req.url, 'http://x');
     if (u.pathname === '/log') { // the suite's own report lines (test names, failures)
-      process.stdout.write(`  ${u.searchParams.get('line') ?? ''}\n`);
+      const line = u.searchParams.get('line') ?? '';
+      steps.lines++;
+      if (/^ok \d+ /.test(line)) steps.passed++;
+      else if (/^not ok \d+ /.test(line)) steps.failed++;
+      process.stdout.write(`  ${line}\n`);
       res.writeHead(200).end('ok');
       return;
     }
+    if (await handleUiRequest(page, u, res)) return; // /ui/<op>: clicks, keys and DOM reads for the suite
     const name = u.searchParams.get('name') ?? 'shot';
     const safe = name.replace(/[^\w.-]+/g, '_');
     try {
@@ -149,6 +156,7 @@ async function main() {
     });
     page.on('console', (m) => {
       const t = m.text();
+      if (steps.lines && t.includes('[e2e]')) return; // already printed through /log
       if (/\[e2e\]|Error|failed/i.test(t) &&
         !/ERR_CONNECTION|net::|favicon|ENOTFOUND|marketplace|gallery|status of 404|manifest\.json|ServiceWorker/.test(t)) {
         process.stdout.write(`  [browser] ${t.slice(0, 400)}\n`);
@@ -170,9 +178,11 @@ async function main() {
       fail(`the suite did not finish within ${TIMEOUT_MS / 1000} s (last screenshot: test-results/zz-final.png)`);
     } else if (code !== 0) {
       fail(`the suite failed with exit code ${code}; extension host output is above, screenshots in test-results/`);
-    } else {
-      log('1 passed, 0 failed');
     }
+    // one line per step came through /log; a suite that reported nothing counts as one test
+    const passed = steps.passed + steps.failed ? steps.passed : code === 0 ? 1 : 0;
+    const failed = steps.passed + steps.failed ? steps.failed + (code !== 0 && !steps.failed ? 1 : 0) : code === 0 ? 0 : 1;
+    log(`${passed} passed, ${failed} failed`);
     installPackagedExtension(data);
   } catch (e) {
     fail(String(e?.stack ?? e));

@@ -41,6 +41,8 @@ export interface WatchTargets {
   /** runtime.allglen and runtime.allp (slice header): re-read watches when these change. */
   allglenAddr: number;
   allpAddr: number;
+  /** allp's backing array (procresize stores the P pointers after growing the slice). */
+  allpArray: { addr: number; len: number };
 }
 
 interface Symbols { allgs: number; allglen: number; allp: number; allm: number; sched: number }
@@ -300,13 +302,46 @@ export class MemoryReader implements SchedulerSource {
     }
   }
 
+  /** One integer field of a runtime structure (g, m, p, schedt) at addr, or undefined when unreadable. */
+  fieldOf(kind: string, addr: number, field: string): number | undefined {
+    try { return this.field(kind, addr, field); } catch { return undefined; }
+  }
+
+  /** Where a field lives (data breakpoints): its address and width, or an error naming what is missing. */
+  fieldAddress(kind: string, addr: number, field: string): { addr: number; size: number } | { error: string } {
+    const f = this.layout.structs[kind]?.fields[field];
+    if (!f) return { error: `the runtime layout (${this.layout.source}) has no ${kind}.${field}` };
+    return { addr: addr + f.offset, size: f.size };
+  }
+
+  /** The Ms with the links the tracer follows (by address), or [] when the list is unreadable. */
+  mLinks(): { id: number; addr: number; p: number; nextp: number; oldp: number; curg: number }[] {
+    try {
+      return this.allmAddrs().map((addr) => ({
+        id: this.field('m', addr, 'id'), addr, p: this.field('m', addr, 'p'), nextp: this.field('m', addr, 'nextp'),
+        oldp: this.field('m', addr, 'oldp'), curg: this.field('m', addr, 'curg'),
+      }));
+    } catch { return []; }
+  }
+
+  /** Address of P id (allp[id]) or of the G with goid, or of M id; undefined when there is none. */
+  addressOf(kind: 'g' | 'm' | 'p', id: number): number | undefined {
+    try {
+      if (kind === 'p') { const a = this.allpAddrs()[id]; return a || undefined; }
+      if (kind === 'm') return this.allmAddrs().find((a) => this.field('m', a, 'id') === id);
+      return this.allgAddrs().find((a) => this.field('g', a, 'goid') === id && (this.field('g', a, 'atomicstatus') & ~G_SCAN) !== 6);
+    } catch { return undefined; }
+  }
+
   /** Addresses the tracer watches for G and P status transitions. */
   watchTargets(): { targets?: WatchTargets; error?: string } {
     try {
       const gf = structLayout(this.layout, 'g').fields.atomicstatus, pf = structLayout(this.layout, 'p').fields.status;
       const gs = this.allgAddrs().map((addr) => ({ goid: this.struct('g', addr).u('goid'), addr, statusAddr: addr + gf.offset }));
-      const ps = this.allpAddrs().filter((a) => a).map((addr, i) => ({ id: i, addr, statusAddr: addr + pf.offset }));
-      return { targets: { gStatusOffset: gf.offset, gStatusSize: gf.size, pStatusOffset: pf.offset, pStatusSize: pf.size, gs, ps, allglenAddr: this.syms.allglen, allpAddr: this.syms.allp } };
+      const ps = this.allpAddrs().map((addr, i) => ({ id: i, addr, statusAddr: addr + pf.offset })).filter((p) => p.addr);
+      const arr = this.slice(this.syms.allp, 'runtime.allp');
+      return { targets: { gStatusOffset: gf.offset, gStatusSize: gf.size, pStatusOffset: pf.offset, pStatusSize: pf.size, gs, ps,
+        allglenAddr: this.syms.allglen, allpAddr: this.syms.allp, allpArray: { addr: arr.ptr, len: 8 * arr.len } } };
     } catch (e) {
       return { error: (e as Error).message };
     }

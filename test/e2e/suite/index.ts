@@ -1,74 +1,45 @@
 // The extension's own tests, run inside a real VS Code (code-server + Chromium, test/e2e/runE2E.mjs) through the
-// standard run() contract: throw = failure. Screenshots and report lines go to the harness over HTTP (README.md).
+// standard run() contract: throw = failure. Screenshots, report lines and UI actions (clicks, keys, DOM reads) go
+// to the harness over HTTP (README.md); without the harness the same steps run through the API.
 import * as vscode from 'vscode';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import type { GoSyscallApi } from '../../../src/extension/extension';
+import { report, screenshot, screenshotBothThemes, setTheme, sleep, stopSession, Traffic, ui, until } from './harness';
+import { addWatch, clearNotifications, collapsePane, expandPane, SEL, setExceptionFilter, setScopeExpanded, settledToasts, toastMessages } from './workbench';
 
-const SHOT_URL = process.env.GOSYSCALL_E2E_SCREENSHOT_URL;
 const EXT_ID = 'gosyscall.go-syscall-stepper';
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+/** The adapter's exception filter labels (src/machine/types.ts): what the Breakpoints view shows. */
+const FILTER_SYSCALL = 'Syscall (before SYSCALL)';
+const FILTER_HANDOFF = 'P handoff / retake';
+const FILTER_EXITSYSCALL = 'runtime·exitsyscall';
 
-async function report(line: string): Promise<void> {
-  console.log(`[e2e] ${line}`);
-  if (!SHOT_URL) return;
-  try { await fetch(`${new URL('log', SHOT_URL)}?line=${encodeURIComponent(line)}`); } catch { /* harness gone: console only */ }
-}
-
-async function screenshot(name: string): Promise<void> {
-  if (!SHOT_URL) return;
-  await sleep(700);
-  try { await fetch(`${SHOT_URL}?name=${encodeURIComponent(name)}`); } catch (e) { await report(`# screenshot ${name} failed: ${(e as Error).message}`); }
-}
-
-interface DapMessage { type: string; event?: string; body?: any; command?: string }
-
-/** Every message the gosyscall adapter sends, for waiting on events. */
-class Traffic {
-  readonly messages: { session: vscode.DebugSession; msg: DapMessage }[] = [];
-  constructor(ctx: vscode.Disposable[]) {
-    ctx.push(vscode.debug.registerDebugAdapterTrackerFactory('gosyscall', {
-      createDebugAdapterTracker: session => ({ onDidSendMessage: (msg: DapMessage) => { this.messages.push({ session, msg }); } }),
-    }));
-  }
-  mark(): number { return this.messages.length; }
-  async waitEvent(from: number, event: string, pred: (body: any) => boolean = () => true, ms = 60_000): Promise<{ session: vscode.DebugSession; body: any }> {
-    const end = Date.now() + ms;
-    for (let i = from; ; ) {
-      for (; i < this.messages.length; i++) {
-        const { session, msg } = this.messages[i];
-        if (msg.type === 'event' && msg.event === event && pred(msg.body ?? {})) return { session, body: msg.body ?? {} };
-      }
-      if (Date.now() > end) {
-        const seen = this.messages.slice(from).filter(m => m.msg.type === 'event').map(m => `${m.msg.event}${m.msg.body?.reason ? `(${m.msg.body.reason})` : ''}${m.msg.event === 'output' ? `:${String(m.msg.body?.output).trim().slice(0, 120)}` : ''}`);
-        throw new Error(`no '${event}' event within ${ms} ms; events seen: ${seen.slice(-12).join(', ') || 'none'}`);
-      }
-      await sleep(50);
-    }
-  }
-}
-
-/** Sets the colour theme where it wins: the harness puts one in the workspace settings. */
-async function setTheme(name: string): Promise<void> {
-  const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-  await vscode.workspace.getConfiguration('workbench').update('colorTheme', name, target).then(undefined, () => undefined);
-  await sleep(1000);
-}
-
-async function until<T>(what: string, get: () => T | undefined | false, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = get();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
+function workspaceDir(): string | undefined {
+  return process.env.GOSYSCALL_E2E_WORKSPACE ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
 }
 
 function samplePath(name: string, extPath: string): string | undefined {
-  const ws = process.env.GOSYSCALL_E2E_WORKSPACE ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  const ws = workspaceDir();
   for (const p of [ws && join(ws, name), ws && join(ws, 'samples', name), join(extPath, 'samples', name)]) if (p && existsSync(p)) return p;
   return undefined;
+}
+
+/** Programs a person might point a launch at by mistake (issue 2's bad input), written into the workspace. */
+function writeBadPrograms(): Record<'text' | 'folder' | 'arm64' | 'broken', string> {
+  const dir = join(workspaceDir() ?? join(tmpdir(), 'gosyscall-e2e-bad'), 'bad-input');
+  mkdirSync(join(dir, 'no-go-here'), { recursive: true });
+  writeFileSync(join(dir, 'notes.txt'), 'not a program\n');
+  writeFileSync(join(dir, 'no-go-here', 'README.md'), 'a folder without .go files\n');
+  // an ELF64 header for linux/arm64 (e_machine 183): a real binary's first bytes, built for another CPU
+  const elf = Buffer.alloc(64);
+  elf.write('\x7fELF', 0, 'latin1');
+  elf[4] = 2; elf[5] = 1; elf[6] = 1;
+  elf.writeUInt16LE(2, 16);     // ET_EXEC
+  elf.writeUInt16LE(183, 18);   // EM_AARCH64
+  writeFileSync(join(dir, 'hello-arm64'), elf);
+  writeFileSync(join(dir, 'broken.s'), '#include "textflag.h"\n\nTEXT ·main(SB), NOSPLIT, $0-0\n\tMOVQ\t$1, AX BX CX\n\tNOTANINSTRUCTION\n\tRET\n');
+  return { text: join(dir, 'notes.txt'), folder: join(dir, 'no-go-here'), arm64: join(dir, 'hello-arm64'), broken: join(dir, 'broken.s') };
 }
 
 export async function run(): Promise<void> {
@@ -95,10 +66,37 @@ export async function run(): Promise<void> {
   // the web workbench ignores the theme in settings at start: screenshots name their theme, so set it
   await setTheme('Default Dark Modern');
   const ext = vscode.extensions.getExtension<GoSyscallApi>(EXT_ID);
+  const folder = vscode.workspace.workspaceFolders?.[0];
   let api: GoSyscallApi | undefined;
   let session: vscode.DebugSession | undefined;
   let threadId = 0;
   let hello: string | undefined;
+
+  const topFrame = async () => (await session!.customRequest('stackTrace', { threadId, startFrame: 0, levels: 1 })).stackFrames[0];
+  /** Continues (the toolbar's Continue) and returns the next stop. */
+  const continueToStop = async () => {
+    const from = traffic.mark();
+    await vscode.commands.executeCommand('workbench.action.debug.continue');
+    const stop = await traffic.waitEvent(from, 'stopped');
+    threadId = stop.body.threadId;
+    return stop.body as { reason: string; description?: string; threadId: number };
+  };
+  /** Turns an exception filter on or off the way a person does (Breakpoints view), or through DAP without the harness. */
+  const useFilters = async (on: string[], off: string[], ids: string[]) => {
+    if (ui.available) {
+      for (const label of off) await setExceptionFilter(label, false);
+      for (const label of on) await setExceptionFilter(label, true);
+      // VS Code tells the adapter: the last setExceptionBreakpoints this session got carries exactly the wanted
+      // filters (a box already ticked was sent when the session started)
+      await until(`setExceptionBreakpoints with ${ids.join(', ')}`, () => {
+        const sent = traffic.requests(0, 'setExceptionBreakpoints', session).pop()?.arguments;
+        const f = [...(sent?.filters ?? []), ...(sent?.filterOptions ?? []).map((o: { filterId: string }) => o.filterId)];
+        return sent && ids.every(id => f.includes(id)) && !f.some(id => !ids.includes(id) && id !== 'fault');
+      }, 10_000);
+    } else {
+      await session!.customRequest('setExceptionBreakpoints', { filters: [...ids, 'fault'] });
+    }
+  };
 
   await t('the extension activates', async () => {
     if (!ext) throw new Error(`extension ${EXT_ID} is not installed`);
@@ -130,15 +128,66 @@ export async function run(): Promise<void> {
   await t('Open Samples opens hello.s', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('gosyscall.openSamples');
-    await until('hello.s in the editor', () => vscode.window.activeTextEditor?.document.uri.path.endsWith('/hello.s'), 5000);
+    await until('hello.s in the editor', () => vscode.window.activeTextEditor?.document.uri.path.endsWith('/hello.s'), 10_000);
   });
 
-  await t('a bad program gives an error and no session', async () => {
-    const ok = await vscode.debug.startDebugging(undefined, { type: 'gosyscall', request: 'launch', name: 'bad', program: '/nonexistent/prog.s' });
-    if (ok) throw new Error('startDebugging accepted a missing program');
-    await sleep(300);
-    if (vscode.debug.activeDebugSession) throw new Error('a session is running after a bad launch');
-    await vscode.commands.executeCommand('notifications.clearAll').then(undefined, () => undefined);
+  // ---- issue 2, bad input: the session ends at once with one clear message, never a hung session ----
+  const bad = writeBadPrograms();
+  /**
+   * A launch of `program` is refused: no session, no adapter left running, exactly one message saying `want`.
+   * The configuration provider refuses before any adapter starts (a notification); a launch the adapter fails
+   * (a .s that does not assemble) ends in VS Code's modal error dialog, which test mode refuses to show: its
+   * text comes back as startDebugging's error.
+   */
+  const refused = async (program: string, want: RegExp) => {
+    await clearNotifications();
+    const from = traffic.mark();
+    const t0 = Date.now();
+    let ok: boolean;
+    let dialog: string | undefined;
+    try {
+      ok = await vscode.debug.startDebugging(folder, { type: 'gosyscall', request: 'launch', name: 'bad input', program });
+    } catch (e) {
+      const m = /^DialogService: refused to show dialog in tests\. Contents: ([\s\S]*)$/.exec((e as Error).message);
+      if (!m) throw e;
+      ok = false;
+      dialog = m[1];
+    }
+    if (ok) throw new Error(`startDebugging accepted ${program}`);
+    const started = traffic.messages.slice(from).map(m => m.session).filter((s, i, a) => a.indexOf(s) === i);
+    // an adapter that was started for it (the launch failed there) must be gone quickly
+    for (const s of started) await until(`the adapter of ${s.name} to exit`, () => traffic.exits.some(e => e.session === s), 15_000);
+    if (vscode.debug.activeDebugSession) throw new Error(`a session (${vscode.debug.activeDebugSession.name}) is running after the refused launch`);
+    const ms = Date.now() - t0;
+    if (ms > 20_000) throw new Error(`refusing ${program} took ${ms} ms`);
+    if (dialog !== undefined) {
+      if (!want.test(dialog)) throw new Error(`the error dialog says ${JSON.stringify(dialog)}, want ${want}`);
+      // test mode turns the refused dialog into one notification of the same text: nothing else may be shown
+      const others = ui.available ? (await toastMessages()).filter(x => !x.includes('refused to show dialog in tests')) : [];
+      if (others.length) throw new Error(`notifications besides the error dialog: ${JSON.stringify(others)}`);
+      await report(`# the error dialog for ${program.split('/').pop()}: ${JSON.stringify(dialog)}`);
+    } else if (ui.available) {
+      const msgs = await settledToasts();
+      if (msgs.length !== 1) throw new Error(`${msgs.length} notifications, want one: ${JSON.stringify(msgs)}`);
+      if (!want.test(msgs[0])) throw new Error(`the message ${JSON.stringify(msgs[0])} does not match ${want}`);
+    }
+  };
+  await t('bad input: a missing program is refused with one message, no session', async () => {
+    await refused('/nonexistent/prog.s', /^Go Syscall Stepper cannot run prog\.s: the file does not exist/);
+  });
+  await t('bad input: an unknown kind of program (a .txt file) is refused with one message', async () => {
+    await refused(bad.text, /^Go Syscall Stepper cannot run notes\.txt: it is not a program/);
+  });
+  await t('bad input: a folder without Go files is refused with one message', async () => {
+    await refused(bad.folder, /^Go Syscall Stepper cannot run no-go-here: the folder holds no \.go files/);
+  });
+  await t('bad input: a linux/arm64 binary is refused with one message', async () => {
+    await refused(bad.arm64, /^Go Syscall Stepper cannot run hello-arm64: it is not an amd64 binary \(arm64/);
+    await screenshot('bad-04-arm64');
+  });
+  await t('bad input: a .s file that does not assemble: the adapter ends the session at once with one message', async () => {
+    await refused(bad.broken, /broken\.s:4:\d+: /);
+    await clearNotifications();
   });
 
   await t('F5 on hello.s without a launch.json starts a session that stops on entry', async () => {
@@ -149,16 +198,14 @@ export async function run(): Promise<void> {
     if (stop.body.reason !== 'entry') throw new Error(`stopped with reason ${stop.body.reason}, want entry`);
     const cfg = stop.session.configuration;
     if (cfg.type !== 'gosyscall' || !String(cfg.program).endsWith('hello.s')) throw new Error(`configuration ${JSON.stringify(cfg)}`);
-    const ended = new Promise<void>(r => { const d = vscode.debug.onDidTerminateDebugSession(x => { if (x === stop.session) { d.dispose(); r(); } }); });
-    await vscode.debug.stopDebugging(stop.session);
-    await Promise.race([ended, sleep(15_000)]);
+    await stopSession(stop.session);
   });
 
   await t('startDebugging on hello.s stops on entry', async () => {
     const from = traffic.mark();
-    const started = await vscode.debug.startDebugging(vscode.workspace.workspaceFolders?.[0],
+    const started = await vscode.debug.startDebugging(folder,
       { type: 'gosyscall', request: 'launch', name: 'e2e hello.s', program: hello, stopOnEntry: true });
-    if (!started) throw new Error('startDebugging returned false');
+    if (!started) throw new Error(`startDebugging returned false; the adapter said: ${traffic.describe(from)}`);
     const stop = await traffic.waitEvent(from, 'stopped');
     session = stop.session;
     threadId = stop.body.threadId;
@@ -167,41 +214,39 @@ export async function run(): Promise<void> {
   }, true);
 
   await t('the call stack shows a frame in the .s file', async () => {
-    const st = await session!.customRequest('stackTrace', { threadId, startFrame: 0, levels: 20 });
-    const top = st.stackFrames?.[0];
+    const top = await topFrame();
     if (!top?.source?.path?.endsWith('.s')) throw new Error(`top frame ${JSON.stringify(top)} is not in a .s file`);
-    await vscode.commands.executeCommand('workbench.debug.action.focusCallStackView').then(undefined, () => undefined);
   });
 
-  const syscallWithPsyscall = async () => {
-    // Continue to SYSCALL stops until one has a P in _Psyscall (the first may be a raw runtime call).
-    for (let i = 0; i < 6; i++) {
-      const from = traffic.mark();
-      await vscode.commands.executeCommand('workbench.action.debug.continue');
-      const stop = await traffic.waitEvent(from, 'stopped');
-      threadId = stop.body.threadId;
-      if (stop.body.reason !== 'syscall') throw new Error(`stopped with reason ${stop.body.reason} (${stop.body.description ?? ''}), want syscall`);
+  await t('ticking "Syscall" in the Breakpoints view, Continue stops before a SYSCALL with a P in _Psyscall', async () => {
+    await useFilters([FILTER_SYSCALL], [], ['syscall']);
+    await screenshot('02-syscall-filter-ticked');
+    // the first stops may be raw runtime calls: continue until one has a P in _Psyscall
+    for (let i = 0; ; i++) {
+      const stop = await continueToStop();
+      if (stop.reason !== 'syscall') throw new Error(`stopped with reason ${stop.reason} (${stop.description ?? ''}), want syscall`);
       const snap = await session!.customRequest('scheduler');
-      if (snap?.ps?.some((p: { status: string }) => p.status === '_Psyscall')) return stop.body;
+      if (snap?.ps?.some((p: { status: string }) => p.status === '_Psyscall')) break;
+      if (i === 6) throw new Error('no SYSCALL stop with a P in _Psyscall');
     }
-    throw new Error('no SYSCALL stop with a P in _Psyscall');
-  };
-
-  await t('with the syscall filter on, continue stops before a SYSCALL', async () => {
-    await session!.customRequest('setExceptionBreakpoints', { filters: ['syscall', 'fault'] });
-    await syscallWithPsyscall();
-    await screenshot('02-stopped-at-syscall');
   }, true);
 
-  await t('Variables shows RAX in the Registers scope', async () => {
-    const st = await session!.customRequest('stackTrace', { threadId, startFrame: 0, levels: 1 });
-    const scopes = await session!.customRequest('scopes', { frameId: st.stackFrames[0].id });
-    const regs = scopes.scopes.find((s: { name: string }) => s.name === 'Registers');
-    if (!regs) throw new Error(`no Registers scope: ${scopes.scopes.map((s: { name: string }) => s.name).join(', ')}`);
+  await t('the Variables view shows RAX in Registers and the Syscall scope', async () => {
+    const st = await topFrame();
+    const scopes = (await session!.customRequest('scopes', { frameId: st.id })).scopes as { name: string; variablesReference: number }[];
+    const regs = scopes.find(s => s.name === 'Registers');
+    if (!regs) throw new Error(`no Registers scope: ${scopes.map(s => s.name).join(', ')}`);
     const vars = await session!.customRequest('variables', { variablesReference: regs.variablesReference });
     const rax = vars.variables.find((v: { name: string }) => v.name === 'RAX');
     if (!rax || !/^0x[0-9a-f]+$/i.test(rax.value)) throw new Error(`RAX missing or not hex: ${JSON.stringify(rax)}`);
+    if (!scopes.some(s => s.name === 'Syscall')) throw new Error(`no Syscall scope at a SYSCALL stop: ${scopes.map(s => s.name).join(', ')}`);
     await vscode.commands.executeCommand('workbench.debug.action.focusVariablesView').then(undefined, () => undefined);
+    if (!ui.available) return;
+    await expandPane('Variables');
+    // what a person sees: the RAX row with the value the adapter gave
+    const rows = await ui.textsUntil('RAX in the Variables view', SEL.variablesRows, r => r.some(x => /^RAX\s*[=:]\s*0x[0-9a-f]+/i.test(x)));
+    const shown = rows.find(x => /^RAX/.test(x))!;
+    if (!shown.includes(rax.value)) throw new Error(`the Variables view shows ${JSON.stringify(shown)}, the adapter says ${rax.value}`);
     await screenshot('03-variables-rax');
   });
 
@@ -213,13 +258,20 @@ export async function run(): Promise<void> {
     if (!/SYSCALL/.test(doc.lineAt(d.line).text)) throw new Error(`decorated line ${d.line + 1} is not a SYSCALL: ${doc.lineAt(d.line).text}`);
   });
 
+  await t('README view: a SYSCALL stop in hello.s with Registers and the Syscall scope', async () => {
+    if (!ui.available) return;
+    await readmeLayoutDebug();
+    await readmeShot('readme-hello-syscall');
+  });
+
   await t('the Scheduler view shows a P in _Psyscall', async () => {
     await vscode.commands.executeCommand('gosyscall.scheduler.focus');
-    const nodes = await until('a P in _Psyscall in the Scheduler view', () => {
-      const ps = api!.schedulerNodes().find(n => n.id === 'Ps')?.children ?? [];
-      return ps.some(p => p.description?.startsWith('_Psyscall')) && ps;
+    const ps = await until('a P in _Psyscall in the Scheduler view', () => {
+      const p = api!.schedulerNodes().find(x => x.id === 'Ps')?.children ?? [];
+      return p.some(x => x.description?.startsWith('_Psyscall')) && p;
     });
-    if (!nodes.length) throw new Error('no Ps');
+    if (!ps.length) throw new Error('no Ps');
+    if (ui.available) await ui.textsUntil('a P row in _Psyscall', SEL.sidebarRows, r => r.some(x => /^P\d+\s*●?\s*_Psyscall/.test(x)));
     await screenshot('04-scheduler-psyscall');
   });
 
@@ -227,21 +279,34 @@ export async function run(): Promise<void> {
     await vscode.commands.executeCommand('gosyscall.showTimeline');
     const r = await until('the timeline to draw lanes', () => (api!.timeline.rendered?.lanes ?? 0) > 0 && api!.timeline.rendered, 20_000);
     if (r.intervals < 1) throw new Error(`timeline drew ${r.lanes} lanes but no intervals`);
-    await screenshot('06-timeline-dark');
-    await setTheme('Default Light Modern');
-    await screenshot('07-timeline-light');
-    await setTheme('Default Dark Modern');
+    if (ui.available) {
+      const names = await ui.textsUntil('lanes in the timeline webview', '.lane .name', x => x.length > 0, 15_000, { frames: SEL.webviewFrames });
+      if (!names.includes('P0') || !names.some(x => /^G\d+/.test(x))) throw new Error(`the timeline shows lanes ${JSON.stringify(names)}`);
+    }
+    await screenshot('06-timeline');
   });
 
-  await t('the Disassembly view opens and steps an instruction', async () => {
+  await t('the Disassembly view opens; F10 there steps one instruction (over the SYSCALL)', async () => {
+    const before = await topFrame();
     await vscode.commands.executeCommand('debug.action.openDisassemblyView');
-    await sleep(1000);
+    if (ui.available) await ui.textsUntil('instructions in the Disassembly view', SEL.disassemblyRows, r => r.some(x => /SYSCALL/.test(x)), 20_000);
     const from = traffic.mark();
-    await session!.customRequest('next', { threadId, granularity: 'instruction' });
+    if (ui.available) await ui.press('F10');
+    else await session!.customRequest('next', { threadId, granularity: 'instruction' });
     const stop = await traffic.waitEvent(from, 'stopped');
     threadId = stop.body.threadId;
-    await sleep(500);
-    await screenshot('08-disassembly-step');
+    const next = traffic.requests(from, 'next')[0];
+    if (next?.arguments?.granularity !== 'instruction') throw new Error(`F10 in the Disassembly view sent ${JSON.stringify(next)}, want granularity instruction`);
+    const after = await topFrame();
+    const ip = (f: { instructionPointerReference?: string }) => BigInt(f.instructionPointerReference ?? '0');
+    if (ip(after) - ip(before) !== 2n) throw new Error(`the instruction step went from ${before.instructionPointerReference} to ${after.instructionPointerReference}, want the 2 bytes of SYSCALL`);
+    if (ui.available) {
+      const hexIp = `0x${ip(after).toString(16)}`;
+      await ui.textsUntil(`the Disassembly view's arrow at ${hexIp}`, SEL.disassemblyCurrent, r => r.length === 1 && r[0].toLowerCase().includes(hexIp), 10_000);
+      await readmeLayoutDisassembly();
+      await readmeShot('08-disassembly-step');
+      await vscode.commands.executeCommand('workbench.action.toggleMaximizeEditorGroup');
+    }
     // close it: a Disassembly view left open keeps asking the next session for instructions while it runs
     await vscode.window.tabGroups.close(vscode.window.tabGroups.all.flatMap(g => g.tabs).filter(x => x.label === 'Disassembly'));
   });
@@ -249,6 +314,7 @@ export async function run(): Promise<void> {
   await t('the Syscalls view lists the log and reveals a syscall\'s line', async () => {
     await vscode.commands.executeCommand('gosyscall.syscalls.focus');
     const first = await until('a syscall in the log', () => api!.syscalls()[0]);
+    if (ui.available) await ui.textsUntil('the write in the Syscalls view', SEL.sidebarRows, r => r.some(x => /^write\(1, "hello, world\\n", 13\) = 13/.test(x)));
     await vscode.commands.executeCommand('gosyscall.revealSyscall', first);
     await until('an editor on the syscall\'s source', () => vscode.window.activeTextEditor?.document.uri.path.endsWith('.s'));
     await screenshot('05-syscalls');
@@ -262,49 +328,141 @@ export async function run(): Promise<void> {
     const stop = await traffic.waitEvent(from, 'stopped');
     threadId = stop.body.threadId;
     await until('the hub to see the stop', () => api!.hub.stopped);
+    const top = await topFrame();
+    if (BigInt(top.instructionPointerReference ?? 0) !== BigInt(first.pc)) throw new Error(`travelled to ${top.instructionPointerReference}, the SYSCALL is at ${first.pc}`);
     await screenshot('09-travelled');
   });
 
   await t('the session ends cleanly and the views empty', async () => {
-    const s = session!;
-    const ended = new Promise<void>(r => { const d = vscode.debug.onDidTerminateDebugSession(x => { if (x === s) { d.dispose(); r(); } }); });
-    await vscode.debug.stopDebugging(s);
-    await Promise.race([ended, sleep(15_000).then(() => { throw new Error('session did not terminate'); })]);
+    await stopSession(session!);
     await until('the Scheduler view to empty', () => api!.schedulerNodes().length === 0);
     if (api!.syscalls().length) throw new Error('Syscalls view still has entries');
     await until('the timeline to show its empty state', () => api!.timeline.rendered?.lanes === 0, 5000);
     await screenshot('10-after-session');
   });
 
-  await t('blocking.s: the handoff filter stops when sysmon retakes the P; the timeline marks it', async () => {
+  await t('blocking.s: Continue with "Syscall" ticked stops before the blocking read; P0 is in _Psyscall', async () => {
     const blocking = samplePath('blocking.s', ext!.extensionPath);
     if (!blocking) throw new Error('samples/blocking.s not found');
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(blocking));
-    let from = traffic.mark();
-    if (!await vscode.debug.startDebugging(vscode.workspace.workspaceFolders?.[0],
-      { type: 'gosyscall', request: 'launch', name: 'e2e blocking.s', program: blocking, stopOnEntry: true, gomaxprocs: 2 })) throw new Error('startDebugging returned false');
+    const from = traffic.mark();
+    if (!await vscode.debug.startDebugging(folder,
+      { type: 'gosyscall', request: 'launch', name: 'e2e blocking.s', program: blocking, stopOnEntry: true, gomaxprocs: 2 })) throw new Error(`startDebugging returned false; the adapter said: ${traffic.describe(from)}`);
     const entry = await traffic.waitEvent(from, 'stopped');
     session = entry.session;
-    await session.customRequest('setExceptionBreakpoints', { filters: ['handoff', 'fault'] });
-    from = traffic.mark();
-    await vscode.commands.executeCommand('workbench.action.debug.continue');
-    const stop = await traffic.waitEvent(from, 'stopped');
-    if (!/handoff/i.test(String(stop.body.description ?? ''))) throw new Error(`stopped (${stop.body.reason}) with description ${JSON.stringify(stop.body.description)}, want a handoff`);
+    threadId = entry.body.threadId;
+    await useFilters([FILTER_SYSCALL], [], ['syscall']);   // still ticked from hello.s: VS Code keeps it per debug type
+    for (let i = 0; ; i++) {
+      const stop = await continueToStop();
+      if (stop.reason === 'syscall' && /^read\(/.test(stop.description ?? '')) break;
+      if (i === 12) throw new Error(`no stop before read; the last was ${stop.reason} ${stop.description ?? ''}`);
+    }
+    await until('P0 in _Psyscall in the Scheduler view', () => api!.schedulerNodes().find(x => x.id === 'Ps')?.children?.some(p => p.label === 'P0' && p.description?.startsWith('_Psyscall')), 10_000);
     await vscode.commands.executeCommand('gosyscall.showTimeline');
+    await until('the timeline lanes of blocking.s', () => (api!.timeline.rendered?.lanes ?? 0) >= 5, 20_000)
+      .catch(e => { throw new Error(`${(e as Error).message}; rendered ${JSON.stringify(api!.timeline.rendered)}`); });
+    if (ui.available) {
+      await readmeLayoutScheduler(api!);
+      await ui.textsUntil('P0 _Psyscall in the Scheduler view', SEL.sidebarRows, r => r.some(x => /^P0\s*●?\s*_Psyscall/.test(x)));
+      await readmeShot('readme-blocking-psyscall');
+    }
+  }, true);
+
+  await t('blocking.s: with "P handoff / retake" ticked instead, Continue stops when sysmon retakes P0; the timeline marks it', async () => {
+    await useFilters([FILTER_HANDOFF], [FILTER_SYSCALL], ['handoff']);
+    const stop = await continueToStop();
+    if (!/handoff|retake/i.test(String(stop.description ?? ''))) throw new Error(`stopped (${stop.reason}) with description ${JSON.stringify(stop.description)}, want a handoff`);
     await until('a handoff mark in the timeline', () => (api!.timeline.rendered?.marks ?? 0) > 0, 20_000)
       .catch(e => { throw new Error(`${(e as Error).message}; rendered ${JSON.stringify(api!.timeline.rendered)}, hub stop ${JSON.stringify(api!.hub.stop)}`); });
-    await vscode.commands.executeCommand('gosyscall.scheduler.focus');
-    await screenshot('11-blocking-handoff-dark');
-    await setTheme('Default Light Modern');
-    await screenshot('12-blocking-handoff-light');
-    await setTheme('Default Dark Modern');
-    const s = session;
-    const ended = new Promise<void>(r => { const d = vscode.debug.onDidTerminateDebugSession(x => { if (x === s) { d.dispose(); r(); } }); });
-    await vscode.debug.stopDebugging(s);
-    await Promise.race([ended, sleep(15_000)]);
+    if (ui.available) {
+      await vscode.commands.executeCommand('gosyscall.scheduler.focus');
+      await ui.textsUntil('P0 retaken (_Pidle) in the Scheduler view', SEL.sidebarRows, r => r.some(x => /^P0\s*●?\s*_Pidle/.test(x)));
+      await ui.wait('.mark.handoff', { frames: SEL.webviewFrames, state: 'attached' });
+      await readmeShot('11-blocking-handoff');
+    }
+  }, true);
+
+  await t('blocking.s: with "runtime·exitsyscall" ticked, Continue reaches G1 leaving its read on the slow path', async () => {
+    await useFilters([FILTER_EXITSYSCALL], [FILTER_HANDOFF], ['exitsyscall']);
+    let stop;
+    for (let i = 0; ; i++) {
+      stop = await continueToStop();
+      if (/slow/i.test(stop.description ?? '')) break;
+      if (i === 8) throw new Error(`no exitsyscall on the slow path; the last stop was ${stop.reason} ${JSON.stringify(stop.description)}`);
+    }
+    await until('an exitsyscall mark in the timeline', async () => {
+      const r = api!.timeline.rendered;
+      return r && r.marks >= 2;
+    }, 20_000).catch(e => { throw new Error(`${(e as Error).message}; rendered ${JSON.stringify(api!.timeline.rendered)}`); });
+    if (ui.available) {
+      await vscode.commands.executeCommand('gosyscall.scheduler.focus');
+      await revealStopLine(api!);
+      await readmeShot('12-blocking-exitsyscall-slow');
+      await vscode.commands.executeCommand('workbench.action.toggleEditorGroupLayout');
+    }
+    await stopSession(session!);
+    if (ui.available) await setExceptionFilter(FILTER_EXITSYSCALL, false);
   });
 
   for (const d of disposables) d.dispose();
   await report(`${n - failures.length}/${n} passed`);
   if (failures.length) throw new Error(`${failures.length} e2e test(s) failed: ${failures.join('; ')}`);
+}
+
+// ---- layouts for the README's screenshots (a person arranges the workbench the same way) ----
+
+/**
+ * Run and Debug side bar for a SYSCALL stop: the Syscall and Goroutine scopes open, the registers the syscall
+ * reads (RAX the number, RDI RSI RDX its arguments) in Watch, the bottom panel closed.
+ */
+async function readmeLayoutDebug(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closePanel');
+  await widenSidebar();
+  await vscode.commands.executeCommand('workbench.view.debug');
+  await collapsePane('Breakpoints');
+  await expandPane('Variables');
+  await expandPane('Watch');
+  await setScopeExpanded('Arguments', false);
+  await setScopeExpanded('Registers', false);
+  await setScopeExpanded('Syscall', true);
+  await setScopeExpanded('Goroutine', true);
+  for (const r of ['RAX', 'RDI', 'RSI', 'RDX']) await addWatch(r);
+  await ui.textsUntil('the registers in Watch', SEL.watchRows, w => w.filter(x => /^R(AX|DI|SI|DX)\s*[:=]\s*0x/.test(x)).length === 4, 10_000);
+}
+
+/** The Disassembly view alone in the editor area (the timeline's group hidden), the panel closed. */
+async function readmeLayoutDisassembly(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closePanel');
+  await vscode.commands.executeCommand('workbench.action.toggleMaximizeEditorGroup');
+}
+
+/** The Scheduler view beside the source (top) and the timeline (bottom, full width), the panel closed. */
+async function readmeLayoutScheduler(api: GoSyscallApi): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closePanel');
+  await vscode.commands.executeCommand('workbench.action.toggleEditorGroupLayout');
+  await vscode.commands.executeCommand('gosyscall.scheduler.focus');
+  await revealStopLine(api);
+}
+
+/** Centres the decorated SYSCALL line (or the top frame's line) in its editor: a layout change may hide it. */
+async function revealStopLine(api: GoSyscallApi): Promise<void> {
+  await sleep(300);
+  const d = api.syscallLine();
+  const editor = d ? vscode.window.visibleTextEditors.find(e => e.document.uri.toString() === d.uri) : vscode.window.activeTextEditor;
+  const line = d?.line ?? editor?.selection.active.line;
+  if (editor && line !== undefined) editor.revealRange(new vscode.Range(line, 0, line, 0), vscode.TextEditorRevealType.InCenter);
+}
+
+/** A README candidate in both themes, without notifications over it (reported, then cleared). */
+async function readmeShot(name: string): Promise<void> {
+  const toasts = await toastMessages();
+  if (toasts.length) await report(`# notifications on screen before ${name} (cleared for the picture): ${JSON.stringify(toasts)}`);
+  await clearNotifications();
+  await screenshotBothThemes(name);
+}
+
+/** A wider side bar, so the Scheduler's and Variables' rows are read whole (it stays for every container). */
+async function widenSidebar(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.view.debug');
+  for (let i = 0; i < 2; i++) await vscode.commands.executeCommand('workbench.action.increaseViewSize');
 }

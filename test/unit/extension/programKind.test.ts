@@ -33,9 +33,10 @@ test('bad programs get one clear message naming the file', () => {
   writeFileSync(join(dir, 'arm'), elf(183));
   writeFileSync(join(dir, 'x86'), elf(3, 1));
   const msg = (p: string) => { const r = classifyProgram(join(dir, p)); assert.equal(r.ok, false, p); return (r as { message: string }).message; };
-  assert.match(msg('missing.s'), /missing\.s does not exist/);
-  assert.match(msg('empty'), /holds no \.go files/);
-  assert.match(msg('notes.txt'), /notes\.txt is not a program/);
-  assert.match(msg('arm'), /not an amd64 binary \(ELF machine 183\)/);
-  assert.match(msg('x86'), /32-bit/);
+  // the reason first with the file's name (a notification shows one line), the full path last
+  assert.match(msg('missing.s'), /^Go Syscall Stepper cannot run missing\.s: the file does not exist\. \(\/.*\/missing\.s\)$/);
+  assert.match(msg('empty'), /^Go Syscall Stepper cannot run empty: the folder holds no \.go files/);
+  assert.match(msg('notes.txt'), /^Go Syscall Stepper cannot run notes\.txt: it is not a program/);
+  assert.match(msg('arm'), /cannot run arm: it is not an amd64 binary \(arm64, ELF machine 183\): build it with GOOS=linux GOARCH=amd64/);
+  assert.match(msg('x86'), /cannot run x86: it is a 32-bit binary/);
 });

@@ -30,6 +30,15 @@ test('tree groups Ps, Ms, Gs and sched with status names in the description', ()
   assert.equal(tree.flatMap(n => [n, ...(n.children ?? [])]).some(n => n.changed), false, 'first stop marks nothing');
 });
 
+test('an M whose syscall returned but that has no P yet is leaving the syscall, not idle', () => {
+  const m1 = find(buildSchedulerTree(snap('_Psyscall', '_Gsyscall', null), null), 'M1')!;
+  assert.match(m1.description!, /^leaving syscall · P- · curg G1 · oldp P0$/);
+  assert.deepEqual(m1.icon, { id: 'arrow-swap', color: 'charts.orange' });
+  const idle = snap('_Pidle', '_Grunnable', null);
+  idle.ms[0] = { ...idle.ms[0], p: null, curg: null, oldp: null };
+  assert.match(find(buildSchedulerTree(idle, null), 'M1')!.description!, /^idle · P- · curg G-$/);
+});
+
 test('items that changed since the previous stop are marked, others are not', () => {
   const before = snap('_Prunning', '_Grunning', null, 500);
   const after = snap('_Psyscall', '_Gsyscall', 'write', 900);

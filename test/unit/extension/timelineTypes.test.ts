@@ -33,6 +33,8 @@ test('origin: the earliest known time, ignoring "since the beginning" starts of 
     { lane: 'M0', kind: 'M', id: 0, state: 'running', start: 1_000_000_006, end: 1_000_000_200 }], marks: [], t: 1_000_000_200 };
   assert.equal(timelineOrigin(b), 1_000_000_006);
   assert.equal(timelineOrigin({ intervals: [], marks: [], t: 0 }), 0);
+  // a clock that starts at 0: the axis does too, not at the first event a few ns later
+  assert.equal(timelineOrigin({ intervals: [{ lane: 'M1', kind: 'M', id: 1, state: 'running', start: 6, end: 290391 }], marks: [], t: 290391 }), 0);
 });
 
 test('syscall slices without labels get the syscall name: finished from the log, open from the M', () => {
@@ -44,4 +46,19 @@ test('syscall slices without labels get the syscall name: finished from the log,
   const out = labelSyscallSlices(b, [{ seq: 4, t: 200, name: 'write', g: 1, p: 0, m: 0 }],
     [{ id: 0, curg: 1, oldp: 0, p: null, syscall: 'read' }]);
   assert.deepEqual(out.intervals.map(i => [i.label, i.seq]), [['write', 4], ['read', undefined], ['read', undefined], [undefined, undefined]]);
+});
+
+test('a P retaken in a blocking syscall takes the label of the G syscall slice that began with it', () => {
+  // blocking.s: G1 enters read at 140 (P0 _Psyscall at 148), sysmon retakes P0 at 30186, the read returns at
+  // 290373 with p null (G1 had no P any more): the log cannot name P0's slice, G1's can
+  const b: TimelineBody = { t: 290391, marks: [], intervals: [
+    { lane: 'P0', kind: 'P', id: 0, state: '_Psyscall', start: 148, end: 30186 },
+    { lane: 'P0', kind: 'P', id: 0, state: '_Psyscall', start: 280433, end: 280455 },
+    { lane: 'G3', kind: 'G', id: 3, state: '_Gsyscall', start: 280425, end: 280459 },
+    { lane: 'G1', kind: 'G', id: 1, state: '_Gsyscall', start: 140, end: 290391 }] };
+  const log = [{ seq: 17, t: 280442, m: 3, p: 0, g: 3, name: 'write' }, { seq: 21, t: 290373, m: 0, p: null, g: 1, name: 'read' }];
+  const ms = [{ id: 0, curg: 1, oldp: null, p: null, syscall: null }, { id: 3, curg: 3, oldp: null, p: 0, syscall: null }];
+  const out = labelSyscallSlices(b, log, ms);
+  assert.deepEqual(out.intervals.map(i => [i.lane, i.label, i.seq]),
+    [['P0', 'read', 21], ['P0', 'write', 17], ['G3', 'write', 17], ['G1', 'read', 21]]);
 });
