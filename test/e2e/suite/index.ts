@@ -244,9 +244,9 @@ export async function run(): Promise<void> {
     if (!ui.available) return;
     await expandPane('Variables');
     // what a person sees: the RAX row with the value the adapter gave
-    const rows = await ui.textsUntil('RAX in the Variables view', SEL.variablesRows, r => r.some(x => /^RAX\s*[=:]\s*0x[0-9a-f]+/i.test(x)));
-    const shown = rows.find(x => /^RAX/.test(x))!;
-    if (!shown.includes(rax.value)) throw new Error(`the Variables view shows ${JSON.stringify(shown)}, the adapter says ${rax.value}`);
+    // (the view may still show the previous stop's value for a moment: wait for this stop's)
+    await ui.textsUntil(`RAX = ${rax.value} in the Variables view`, SEL.variablesRows,
+      r => r.some(x => new RegExp(`^RAX\\s*[=:]\\s*${rax.value}$`, 'i').test(x.trim())));
     await screenshot('03-variables-rax');
   });
 
