@@ -29,8 +29,6 @@ const ERR = 1000;
 export class GoSyscallSession extends LoggingDebugSession {
   private machine?: Machine;
   private launchArgs?: LaunchArgs;
-  private configured = false;
-  private launched = false;
   private vars = new Handles<VarRef>();
   private progressId = 0;
 
@@ -100,7 +98,6 @@ export class GoSyscallSession extends LoggingDebugSession {
       if (progressStarted) this.sendEvent(new ProgressEndEvent(progressId));
     }
     this.machine = m;
-    this.launched = true;
     this.sendResponse(response);
     this.sendEvent(new InitializedEvent());
   }
@@ -129,7 +126,6 @@ export class GoSyscallSession extends LoggingDebugSession {
   }
 
   protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
-    this.configured = true;
     this.sendResponse(response);
     this.machine?.start(!!this.launchArgs?.stopOnEntry);
   }
@@ -345,8 +341,9 @@ export class GoSyscallSession extends LoggingDebugSession {
   protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
     const m = this.machine;
     const ref = this.vars.get(args.variablesReference);
-    if (!m || !ref) return this.fail(response, `variables: unknown reference ${args.variablesReference}`);
-    if (m.running) return this.fail(response, 'variables: the program is running');
+    // The UI asks by itself, also for references of an earlier stop: answer without a notification.
+    if (!m || !ref) return this.fail(response, `variables: unknown reference ${args.variablesReference}`, true);
+    if (m.running) return this.fail(response, 'variables: the program is running', true);
     let variables: DebugProtocol.Variable[] = [];
     switch (ref.kind) {
       case 'registers':

@@ -186,8 +186,8 @@ export class Cpu {
         if (blk.hot < FUSE_AFTER && ++blk.hot === FUSE_AFTER) this.hot(blk);
         const ops = blk.ops, n = ops.length;
         i = 0;
-        if (n <= left && blk.fused !== null && mem.watchCount === 0) {
-          // Fused block: only its last op can request a stop (SYSCALL/HLT end blocks; no watches here). A taken
+        if (n <= left && blk.fused !== null && mem.stoppingWatchCount === 0) {
+          // Fused block: only its last op can request a stop (SYSCALL/HLT end blocks; no stopping watches here). A taken
           // side exit (a conditional branch inside the block) ends it early: the functions return the ops run.
           this.faultIdx = 0;
           let done: number;
@@ -200,8 +200,8 @@ export class Cpu {
           }
           if (this.stop === STOP_NONE) { this.icount += done; left -= done; continue; }
           i = n - 1;
-        } else if (n <= left && blk.exits === 0 && mem.watchCount === 0) {
-          // Without watches and side exits only the last op can request a stop or change RIP.
+        } else if (n <= left && blk.exits === 0 && mem.stoppingWatchCount === 0) {
+          // Without stopping watches and side exits only the last op can request a stop or change RIP.
           this.rip = blk.next;
           for (; i < n; i++) ops[i](this);
           if (this.stop === STOP_NONE) { this.icount += n; left -= n; continue; }

@@ -2,7 +2,7 @@
 // straight-line runs of closures form a Block stored on the page buffer (PageBuf.code[offset]). Writes to the
 // page drop its blocks (Memory.writableBuf). A breakpoint address always starts a block (see CodeMarks).
 
-import { Code, Decoder, DecoderError, DecoderOptions, FlowControl, Instruction } from 'iced-x86';
+import { Decoder, DecoderOptions, Instruction } from 'iced-x86';
 import * as iced from 'iced-x86';
 // Local aliases: a bundled CommonJS module's exports are getters; read each enum object once.
 const { CD, DE, FC, OK } = { CD: iced.Code, DE: iced.DecoderError, FC: iced.FlowControl, OK: iced.OpKind };

@@ -3,16 +3,16 @@
 // specialised to its operand forms. Memory is read and written before flags/registers change, so a page
 // fault leaves the architectural state as it was (precise faults).
 
-import { Instruction, Mnemonic, OpKind, Register } from 'iced-x86';
+import { Instruction, Mnemonic } from 'iced-x86';
 import * as iced from 'iced-x86';
 // Local aliases: a bundled CommonJS module's exports are getters; read each enum object once.
 const { MN, OK, RG } = { MN: iced.Mnemonic, OK: iced.OpKind, RG: iced.Register };
-import { memInfo, nextInsn, opCount, opKind } from './insninfo';
+import { memInfo, opCount, opKind } from './insninfo';
 import type { Cpu } from './cpu';
 import * as M_arith from './arith';
 const { ADC, ADD, ALU_KIND, ALU_WRITES, alu64, aluN, AND, bit64, carryIn, CMP, OR, SBB, sar64, setFlags, shl64, shr64, smul64, SUB, TEST, umul32, umul64, XOR } = M_arith;
 import * as M_flags from './flags';
-const { arithFlags, CF, cond, getCF, K_DEC, K_IMUL, K_INC, K_MAT, K_RES, K_SUB, materialize, OF, ZF, setArith, ARITH_MASK } = M_flags;
+const { arithFlags, CF, cond, getCF, K_DEC, K_IMUL, K_INC, K_RES, K_SUB, materialize, OF, ZF, setArith } = M_flags;
 import * as M_fault from './fault';
 const { FaultSignal } = M_fault;
 import type { Loc, Op } from './operands';

@@ -74,7 +74,17 @@ export class CodeMarks {
   has(addr: number): boolean { return this.counts.has(addr); }
 }
 
-interface Watch { id: number; start: number; end: number; cb: (addr: number, len: number) => boolean | void }
+interface Watch {
+  id: number; start: number; end: number; cb: (addr: number, len: number) => boolean | void;
+  /** Only observes: its callback's answer never stops the Cpu. */
+  observe: boolean;
+}
+
+/** Options of Memory.addWriteWatch. */
+export interface WriteWatchOptions {
+  /** The watch only observes writes (its callback's return value is ignored): the Cpu keeps its fast path. */
+  observe?: boolean;
+}
 
 let nextOwnerId = 1;
 
@@ -103,8 +113,14 @@ export class Memory {
   runner: { stop: number } | null = null;
 
   private watches: Watch[] = [];
-  /** Number of write watches (the Cpu runs fused blocks only when there are none). */
+  /** Number of write watches, observing ones included. */
   get watchCount(): number { return this.watches.length; }
+  /**
+   * Number of write watches that may stop the Cpu: it runs whole blocks only when there are none, since such a
+   * stop must come right after the writing instruction. Writes to watched pages take the checked path anyway.
+   */
+  get stoppingWatchCount(): number { return this.stopping; }
+  private stopping = 0;
   private watchedPages = new Map<number, number>();
   private nextWatchId = 1;
 
@@ -233,12 +249,13 @@ export class Memory {
   /**
    * Call cb(addr, len) after any write (guest or host poke) that overlaps [addr, addr+len). If cb returns true
    * during a guest write, the running Cpu stops after that instruction with {kind:'watch', id, addr, len}.
-   * Returns an id for removeWriteWatch.
+   * With {observe: true} the watch never stops (see setWatchObserve). Returns an id for removeWriteWatch.
    */
-  addWriteWatch(addr: number, len: number, cb: (addr: number, len: number) => boolean | void): number {
+  addWriteWatch(addr: number, len: number, cb: (addr: number, len: number) => boolean | void, opts?: WriteWatchOptions): number {
     const id = this.nextWatchId++;
-    const w: Watch = { id, start: addr, end: addr + Math.max(1, len), cb };
+    const w: Watch = { id, start: addr, end: addr + Math.max(1, len), cb, observe: opts?.observe === true };
     this.watches.push(w);
+    if (!w.observe) this.stopping++;
     for (let p = Math.floor(w.start / PAGE_SIZE); p < Math.ceil(w.end / PAGE_SIZE); p++) {
       this.watchedPages.set(p, (this.watchedPages.get(p) ?? 0) + 1);
       this.wTag[p & TLB_MASK] = NaN;
@@ -251,10 +268,19 @@ export class Memory {
     if (i < 0) return;
     const w = this.watches[i];
     this.watches.splice(i, 1);
+    if (!w.observe) this.stopping--;
     for (let p = Math.floor(w.start / PAGE_SIZE); p < Math.ceil(w.end / PAGE_SIZE); p++) {
       const c = (this.watchedPages.get(p) ?? 1) - 1;
       if (c <= 0) this.watchedPages.delete(p); else this.watchedPages.set(p, c);
     }
+  }
+
+  /** Whether watch id only observes (true) or may stop the Cpu (false). Unknown ids are ignored. */
+  setWatchObserve(id: number, observe: boolean): void {
+    const w = this.watches.find((x) => x.id === id);
+    if (!w || w.observe === observe) return;
+    w.observe = observe;
+    this.stopping += observe ? -1 : 1;
   }
 
   // ---------------------------------------------------------------------------- host access (no permissions)
@@ -522,7 +548,7 @@ export class Memory {
       if (w.start < end && addr < w.end) {
         let stop: boolean | void = false;
         try { stop = w.cb(addr, len); } catch { stop = false; }
-        if (stop && guest && !this.watchHit) {
+        if (stop && guest && !w.observe && !this.watchHit) {
           this.watchHit = { id: w.id, addr, len };
           if (this.runner) this.runner.stop = 4; // STOP_WATCH
         }

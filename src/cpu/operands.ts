@@ -1,11 +1,11 @@
 // Operands of a decoded instruction, resolved once at decode time into a small record (Loc) and an effective-
 // address closure (EA), so execution never re-inspects operand kinds through iced.
 
-import { Instruction, MemorySizeExt, OpKind, Register } from 'iced-x86';
+import { Instruction, Register } from 'iced-x86';
 import * as iced from 'iced-x86';
 // Local aliases: a bundled CommonJS module's exports are getters; read each enum object once.
-const { MSE, OK, RG } = { MSE: iced.MemorySizeExt, OK: iced.OpKind, RG: iced.Register };
-import { memInfo, nextInsn, opCount, opKind } from './insninfo';
+const { OK, RG } = { OK: iced.OpKind, RG: iced.Register };
+import { memInfo, opKind } from './insninfo';
 import type { Cpu } from './cpu';
 
 export type EA = (c: Cpu) => number;

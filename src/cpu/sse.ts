@@ -7,11 +7,11 @@
 // the bit patterns as SSE does: the first operand's NaN (quieted), else the second's, else the default NaN.
 // Not modelled: MXCSR rounding modes other than nearest, FTZ/DAZ, and MXCSR exception status flags.
 
-import { Instruction, Mnemonic, OpKind } from 'iced-x86';
+import { Instruction, Mnemonic } from 'iced-x86';
 import * as iced from 'iced-x86';
 // Local aliases: a bundled CommonJS module's exports are getters; read each enum object once.
 const { MN, OK } = { MN: iced.Mnemonic, OK: iced.OpKind };
-import { memInfo, nextInsn, opCount, opKind } from './insninfo';
+import { memInfo, opCount, opKind } from './insninfo';
 import type { Cpu } from './cpu';
 import * as M_fault from './fault';
 const { FaultSignal } = M_fault;

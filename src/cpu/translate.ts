@@ -2,25 +2,25 @@
 // live here; integer and SSE instructions are translated in integer.ts and sse.ts. Anything not handled
 // becomes a closure raising #UD with the bytes and their disassembly, so decoding never fails.
 
-import { Code, Formatter, FormatterSyntax, Instruction, Mnemonic, OpKind, Register } from 'iced-x86';
+import { Formatter, Instruction, Mnemonic } from 'iced-x86';
 import * as iced from 'iced-x86';
 // Local aliases: a bundled CommonJS module's exports are getters; read each enum object once.
 const { CD, FS_, MN, OK, RG } = { CD: iced.Code, FS_: iced.FormatterSyntax, MN: iced.Mnemonic, OK: iced.OpKind, RG: iced.Register };
 import { memInfo, nextInsn, opCount, opKind } from './insninfo';
 import type { Cpu } from './cpu';
 import * as M_stop from './stop';
-const { STOP_HALT, STOP_SYSCALL, STOP_FAULT } = M_stop;
+const { STOP_HALT, STOP_SYSCALL } = M_stop;
 import * as M_fault from './fault';
 const { FaultSignal } = M_fault;
 import * as M_flags from './flags';
-const { arithFlags, CF, cond, getCF, K_SUB, materialize, setArith, ZF, ARITH_MASK } = M_flags;
+const { arithFlags, CF, cond, K_SUB, materialize, setArith } = M_flags;
 import * as M_arith from './arith';
 const { alu64, aluN, SUB } = M_arith;
 import * as M_integer from './integer';
 const { addRsp, JCC_CC, push64, top64, translateInteger } = M_integer;
 import type { Op } from './operands';
 import * as M_operands from './operands';
-const { gprInfo, loc, L_MEM, maskOf, rd64 } = M_operands;
+const { loc, L_MEM, maskOf, rd64 } = M_operands;
 import * as M_sse from './sse';
 const { translateSse } = M_sse;
 import type { CpuFault } from './types';

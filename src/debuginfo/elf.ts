@@ -42,12 +42,11 @@ export class ElfFile {
   readonly segments: ElfSegment[] = [];
   readonly entry: number;
   readonly machine: number;
-  private readonly view: ByteView;
   private symbolsCache?: ElfSymbol[];
 
   /** Throws DebugInfoError naming `name` when the bytes are not a readable ELF64 LE file. */
   constructor(readonly bytes: Uint8Array, readonly name = 'binary') {
-    const v = (this.view = new ByteView(bytes, `${name}: ELF header`));
+    const v = new ByteView(bytes, `${name}: ELF header`);
     if (bytes.length < 64 || v.u32(0) !== 0x464c457f) throw new DebugInfoError(`${name}: not an ELF file`);
     if (v.u8(4) !== 2 || v.u8(5) !== 1) throw new DebugInfoError(`${name}: not a 64-bit little-endian ELF file`);
     this.machine = v.u16(18);

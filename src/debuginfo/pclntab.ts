@@ -48,7 +48,6 @@ export class LineTable {
   private readonly filetabOff: number;
   private readonly pctabOff: number;
   private readonly pclnOff: number;
-  private readonly nfiles: number;
 
   /** Parses the table at its start; throws DebugInfoError (naming `what` and the offset) when it is malformed. */
   constructor(bytes: Uint8Array, readonly addr: number, readonly what: string) {
@@ -64,7 +63,6 @@ export class LineTable {
     if (this.ptrSize !== 8 || this.quantum !== 1) throw new DebugInfoError(`${what}: .gopclntab is not for amd64 (pointer size ${this.ptrSize}, pc quantum ${this.quantum})`);
     const word = (i: number): number => v.u64(8 + 8 * i);
     const nfunc = word(0);
-    this.nfiles = word(1);
     this.textStart = word(2);
     this.funcnameOff = word(3);
     this.cuOff = word(4);

@@ -61,7 +61,8 @@ export interface KernelSnapshot {
   memory: Memory;
 }
 
-const MAX_THREADS = 10_000;
+/** Threads a process may have at once; clone beyond it fails with EAGAIN, as RLIMIT_NPROC makes it on Linux. */
+export const MAX_THREADS = 10_000;
 
 export class Kernel {
   memory: Memory;

@@ -1,7 +1,7 @@
 // Threads, process identity, futexes, time, signals, system information, and the (absent) network.
 import { Reg } from '../cpu/types';
 import * as E from './errno';
-import type { Kernel } from './kernel';
+import { MAX_THREADS, type Kernel } from './kernel';
 import { GID, UID } from './loader';
 import { SIG } from './signals';
 import type { PendingSyscall, Thread } from './thread';
@@ -257,7 +257,7 @@ function clone(k: Kernel, t: Thread, a: bigint[]): number {
     k.warnOnce('clone-process', `clone with flags 0x${flags.toString(16)} (a new process) is not supported: EAGAIN`, t);
     return -E.EAGAIN;
   }
-  if (k.threads.filter((x) => x.state !== 'exited').length >= 10_000) return -E.EAGAIN;
+  if (k.threads.filter((x) => x.state !== 'exited').length >= MAX_THREADS) return -E.EAGAIN;
   const state = t.cpu.saveState();
   const child = k.createThread({ rip: t.sys!.pc + 2, rsp: stack || t.cpu.getRegNum(Reg.RSP), fsBase: flags & CLONE_SETTLS ? tls : state.fsBase, from: state });
   child.cpu.setRegNum(Reg.RAX, 0);

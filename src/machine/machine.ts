@@ -29,7 +29,6 @@ import {
 } from './types';
 import { GPR_NAMES } from '../cpu/types';
 import type { RealTracer } from './realTracer';
-import { countOnlyStoppingWatches } from './observeWatches';
 import { DataBreakpoints, parseDataId, type DataBreakpointInfo } from './dataBreakpoints';
 import { gStatusName, pStatusName } from '../goruntime/snapshot';
 
@@ -155,7 +154,7 @@ export class Machine extends EventEmitter {
       tr.shouldStop = () => this.pendingFilterStop !== undefined && this.mode.kind !== 'replay';
       tr.onHooksChanged = () => this.syncBreakpoints();
       tr.enable();
-      countOnlyStoppingWatches(this.kernel.memory, () => this.stoppingWatches());
+      this.syncTracerStops();
       this.syncBreakpoints();
     }
     for (const w of prog.warnings) this.warn(w);
@@ -167,6 +166,7 @@ export class Machine extends EventEmitter {
     this.bps.setFunctions(old.bps.requests.functions);
     this.bps.setInstructions(old.bps.requests.instructions);
     this.filters = old.filters;
+    this.syncTracerStops();
     this.syncBreakpoints();
   }
 
@@ -233,12 +233,12 @@ export class Machine extends EventEmitter {
    * `who` its whole Go identity (the text trace's prefix; not part of the JSON).
    */
   /**
-   * Write watches that may stop the CPU right after a write: data breakpoints, and the tracer's while a filter
-   * stops at its events. The tracer's others only observe: the CPU keeps its fast path (observeWatches.ts).
+   * The tracer's status watches may stop the CPU only while a filter stops at its events (exitsyscall, handoff);
+   * otherwise they only observe and the CPU keeps its fast path. Data breakpoints' watches always may stop.
    */
-  private stoppingWatches(): number {
+  private syncTracerStops(): void {
     const f = this.filters.enabled;
-    return this.data.count + (this.tracer && (f.has('exitsyscall') || f.has('handoff')) ? 1 : 0);
+    this.tracer?.setMayStop(f.has('exitsyscall') || f.has('handoff'));
   }
 
   private withEmitter(b: TraceEventBody): TraceEventBody {
@@ -311,6 +311,7 @@ export class Machine extends EventEmitter {
   setExceptionFilters(filters: { id: string; condition?: string }[]): { verified: boolean; message?: string }[] {
     const { state, results } = setFilters(filters);
     this.filters = state;
+    this.syncTracerStops();
     this.syncBreakpoints();
     return results;
   }
@@ -692,6 +693,8 @@ export class Machine extends EventEmitter {
     const startLine = this.info.stepLineAt(t.cpu.rip);
     const startFn = this.info.functionAt(t.cpu.rip);
     const startSp = t.cpu.getRegNum(Reg.RSP);
+    // step in descends into inlined calls too (as Delve does): their code is the caller's, one inline level deeper
+    const startDepth = kind === 'in' ? this.prog?.inlineDepth?.(t.cpu.rip) ?? 0 : 0;
     let t0 = performance.now();
     for (let n = 0; n < MAX_LINE_STEPS; n++) {
       const rsp0 = t.cpu.getRegNum(Reg.RSP), rip0 = t.cpu.rip;
@@ -714,9 +717,10 @@ export class Machine extends EventEmitter {
         if (kind === 'in' || !startLine) return done();
         continue;
       }
+      const fn = this.info.functionAt(rip);
+      if (startDepth > 0 && fn === startFn && (this.prog?.inlineDepth?.(rip) ?? 0) > startDepth) return done();
       if (!this.info.isStepLineStart(rip)) continue;
       const sameLine = startLine && line.line === startLine.line && line.file === startLine.file;
-      const fn = this.info.functionAt(rip);
       if (!sameLine || fn !== startFn || t.cpu.getRegNum(Reg.RSP) > startSp) return done();
       if (performance.now() - t0 > YIELD_MS) { await new Promise((r2) => setImmediate(r2)); t0 = performance.now(); }
     }
@@ -830,7 +834,7 @@ export class Machine extends EventEmitter {
     // write watches belong to a Memory, and restore brings a new one
     this.tracer?.reattach(s.tracer);
     this.data.reattach();
-    if (this.tracer) countOnlyStoppingWatches(this.kernel.memory, () => this.stoppingWatches());
+    this.syncTracerStops();
   }
 
   /** Bring the whole machine to global position pos (instructions executed), replaying from a snapshot. */

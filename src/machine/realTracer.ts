@@ -20,6 +20,10 @@ interface TracerState { exits: [number, ExitPending][]; handoffs: [number, Hando
 
 export class RealTracer {
   private watchIds: number[] = [];
+  /** The watches on G and P status words: the ones that may stop (see setMayStop). */
+  private statusWatchIds: number[] = [];
+  /** A filter stops at the tracer's events: its status watches may stop the CPU (else they only observe). */
+  private mayStop = false;
   /** Last status seen per watched word (G: without _Gscan), by address of the G / P. */
   private gs = new Map<number, number>();
   private ps = new Map<number, { id: number; status: number }>();
@@ -62,6 +66,17 @@ export class RealTracer {
     if (this.enabled) this.attach();
   }
 
+  /**
+   * Whether the status watches may stop the CPU right after a write (an exitsyscall/handoff filter is on). While
+   * they only observe, the CPU keeps its fast path; the watches see every write either way.
+   */
+  setMayStop(mayStop: boolean): void {
+    if (mayStop === this.mayStop) return;
+    this.mayStop = mayStop;
+    const mem = this.kernel.memory;
+    for (const id of this.statusWatchIds) mem.setWatchObserve(id, !mayStop);
+  }
+
   snapshot(): TracerState {
     return { exits: [...this.exits].map(([k, v]) => [k, { ...v }]), handoffs: [...this.handoffs].map(([k, v]) => [k, { ...v }]) };
   }
@@ -72,6 +87,7 @@ export class RealTracer {
     const mem = this.kernel.memory;
     for (const id of this.watchIds) mem.removeWriteWatch(id);
     this.watchIds = [];
+    this.statusWatchIds = [];
     this.gs.clear();
     this.ps.clear();
     this.watchedLists.clear();
@@ -90,7 +106,7 @@ export class RealTracer {
     const list = (addr: number | undefined, len: number) => {
       if (!addr || !len || this.watchedLists.has(addr)) return;
       this.watchedLists.add(addr);
-      this.watchIds.push(mem.addWriteWatch(addr, len, () => { this.follow(); return false; }));
+      this.watchIds.push(mem.addWriteWatch(addr, len, () => { this.follow(); return false; }, { observe: true }));
     };
     list(allglen, 8);
     list(allp, 24);
@@ -99,13 +115,18 @@ export class RealTracer {
     for (const g of t.gs) {
       if (this.gs.has(g.addr)) continue;
       this.gs.set(g.addr, this.readG(g.addr));
-      this.watchIds.push(mem.addWriteWatch(g.statusAddr, t.gStatusSize, () => this.onG(g.addr)));
+      this.statusWatch(mem.addWriteWatch(g.statusAddr, t.gStatusSize, () => this.onG(g.addr), { observe: !this.mayStop }));
     }
     for (const p of t.ps) {
       if (this.ps.has(p.addr)) continue;
       this.ps.set(p.addr, { id: p.id, status: this.readP(p.addr) });
-      this.watchIds.push(mem.addWriteWatch(p.statusAddr, t.pStatusSize, () => this.onP(p.addr)));
+      this.statusWatch(mem.addWriteWatch(p.statusAddr, t.pStatusSize, () => this.onP(p.addr), { observe: !this.mayStop }));
     }
+  }
+
+  private statusWatch(id: number): void {
+    this.watchIds.push(id);
+    this.statusWatchIds.push(id);
   }
 
   private readG(gAddr: number): number { return (this.reader.fieldOf('g', gAddr, 'atomicstatus') ?? G_DEAD) & ~G_SCAN; }

@@ -3,7 +3,7 @@
 // disassemble with negative offsets.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withClient, launchAndStop, nextStop, registers, scopeVars, topFrame, sample, expectError } from './client';
+import { withClient, launchAndStop, registers, scopeVars, topFrame, sample, expectError } from './client';
 
 const atWrite = (dc: any) => launchAndStop(dc, { program: sample('hello.s') }, { filters: [], filterOptions: [{ filterId: 'syscall', condition: 'write' }] });
 

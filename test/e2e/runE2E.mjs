@@ -70,6 +70,8 @@ async function main() {
   rmSync(tmp, { recursive: true, force: true });
   const workspace = join(tmp, 'workspace');
   cpSync(join(root, 'samples'), workspace, { recursive: true });
+  // F5 must work without a launch.json (the configuration provider fills it in): the suite tests that path.
+  rmSync(join(workspace, '.vscode/launch.json'), { force: true });
   const data = join(tmp, 'data');
   // Settings a person's fresh profile would not have but a test wants: no welcome page, no tips, no telemetry.
   // The web workbench keeps user settings in the browser, so they go in as the server's machine settings.

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { Memory, MemoryError, PageFault } from '../../../src/cpu/memory';
-import { PROT_EXEC, PROT_NONE, PROT_READ, PROT_WRITE } from '../../../src/cpu/types';
+import { Cpu } from '../../../src/cpu/cpu';
+import { PROT_EXEC, PROT_NONE, PROT_READ, PROT_WRITE, Reg } from '../../../src/cpu/types';
 
 const RW = PROT_READ | PROT_WRITE;
 
@@ -116,6 +117,54 @@ test('write watches see guest and host writes; a true result requests a stop', (
   m.removeWriteWatch(id);
   m.write8(0x10104, 1);
   assert.equal(seen.length, 3);
+});
+
+test('observing write watches never stop and do not count as stopping; setWatchObserve flips a watch', () => {
+  const m = new Memory();
+  m.map(0x10000, 0x1000, RW);
+  const seen: number[] = [];
+  const obs = m.addWriteWatch(0x10100, 8, (a) => { seen.push(a); return true; }, { observe: true });
+  assert.equal(m.watchCount, 1);
+  assert.equal(m.stoppingWatchCount, 0);
+  m.write32(0x10100, 1);
+  assert.deepEqual(seen, [0x10100], 'an observing watch still sees the write');
+  assert.equal(m.watchHit, null, 'its true answer is ignored');
+  const stopper = m.addWriteWatch(0x10200, 4, () => true);
+  assert.deepEqual([m.watchCount, m.stoppingWatchCount], [2, 1]);
+  m.setWatchObserve(obs, false);
+  assert.equal(m.stoppingWatchCount, 2);
+  m.write8(0x10104, 7);
+  assert.deepEqual(m.watchHit, { id: obs, addr: 0x10104, len: 1 }, 'flipped to may-stop: it stops');
+  m.watchHit = null;
+  m.setWatchObserve(obs, false); // no change: not counted twice
+  assert.equal(m.stoppingWatchCount, 2);
+  m.setWatchObserve(stopper, true);
+  m.setWatchObserve(12345, true); // unknown id: ignored
+  assert.equal(m.stoppingWatchCount, 1);
+  m.write32(0x10200, 1);
+  assert.equal(m.watchHit, null, 'flipped to observe: no stop');
+  m.removeWriteWatch(obs);
+  m.removeWriteWatch(stopper);
+  assert.deepEqual([m.watchCount, m.stoppingWatchCount], [0, 0]);
+});
+
+test('a Cpu running hot code with only an observing watch sees every write and does not stop', () => {
+  const CODE = 0x400000, DATA = 0x600000;
+  const m = new Memory();
+  m.map(CODE, 0x1000, PROT_READ | PROT_EXEC);
+  m.map(DATA, 0x1000, RW);
+  // mov ecx, 1000 / L: mov [rbx], ecx / dec ecx / jnz L / syscall
+  m.pokeBytes(CODE, Uint8Array.from([0xb9, 0xe8, 0x03, 0, 0, 0x89, 0x0b, 0xff, 0xc9, 0x75, 0xfa, 0x0f, 0x05]));
+  const c = new Cpu(m);
+  c.rip = CODE;
+  c.setRegNum(Reg.RBX, DATA);
+  const values: number[] = [];
+  m.addWriteWatch(DATA, 4, () => { values.push(m.peek32(DATA)); return true; }, { observe: true });
+  assert.equal(m.stoppingWatchCount, 0);
+  assert.deepEqual(c.run(100_000), { kind: 'syscall' });
+  assert.equal(values.length, 1000);
+  assert.deepEqual([values[0], values[999]], [1000, 1]);
+  assert.equal(m.watchHit, null);
 });
 
 test('exec pages and code invalidation on write', () => {

@@ -1,0 +1,38 @@
+// Step in on a real Go program descends into a call the compiler inlined (as Delve does): the stop is on the
+// inlined function's first body line and the stack shows the inlined frame above its caller.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { withClient, launchAndStop, nextStop, ROOT } from './client';
+
+const PKG = join(ROOT, 'test', 'dap', 'fixtures', 'inline');
+const MAIN = join(PKG, 'main.go');
+const lineOf = (re: RegExp): number => readFileSync(MAIN, 'utf8').split('\n').findIndex((l) => re.test(l)) + 1;
+
+test('a Go program: stepIn at a call the compiler inlined stops in the inlined body; stepOut comes back', () => withClient(async (dc) => {
+  const before = lineOf(/n := len\(os\.Args\)/), call = lineOf(/r := double\(n\)/), body = lineOf(/calls\+\+/), after = lineOf(/os\.Exit\(r\)/);
+  const stop = await launchAndStop(dc, { program: PKG }, { filters: [] }, async () => {
+    await dc.setBreakpointsRequest({ source: { path: MAIN }, breakpoints: [{ line: before }] });
+  });
+  const tid = stop.body.threadId!;
+  const stack = async () => (await dc.stackTraceRequest({ threadId: tid })).body.stackFrames;
+  let st = await stack();
+  assert.equal(st[0].name, 'main.main');
+  assert.equal(st[0].line, before);
+  // a line without an inlined call: step in goes to the next line as before
+  await nextStop(dc, () => dc.stepInRequest({ threadId: tid }));
+  st = await stack();
+  assert.deepEqual([st[0].name, st[0].line], ['main.main', call]);
+  // the call line: into double's body, with main.main (at the call line) as its caller
+  const s = await nextStop(dc, () => dc.stepInRequest({ threadId: tid }));
+  assert.equal(s.body.reason, 'step');
+  st = await stack();
+  assert.deepEqual([st[0].name, st[0].line, st[0].source?.path], ['main.double', body, MAIN], st.map((f) => `${f.name}:${f.line}`).join(' <- '));
+  assert.deepEqual([st[1].name, st[1].line], ['main.main', call]);
+  // out of the inlined call: back in main.main past the call
+  await nextStop(dc, () => dc.stepOutRequest({ threadId: tid }));
+  st = await stack();
+  assert.equal(st[0].name, 'main.main');
+  assert.ok(st[0].line === call || st[0].line === after, `${st[0].name}:${st[0].line}`);
+}));
