@@ -694,7 +694,10 @@ export class Machine extends EventEmitter {
     const startFn = this.info.functionAt(t.cpu.rip);
     const startSp = t.cpu.getRegNum(Reg.RSP);
     // step in descends into inlined calls too (as Delve does): their code is the caller's, one inline level deeper
-    const startDepth = kind === 'in' ? this.prog?.inlineDepth?.(t.cpu.rip) ?? 0 : 0;
+    const depth0 = this.prog?.inlineDepth?.(t.cpu.rip) ?? 0;
+    const startDepth = kind === 'in' ? depth0 : 0;
+    // a step from inside an inlined body goes by that body's own lines (innermost), not its caller's
+    const startInner = depth0 > 1 ? this.info.lineAt(t.cpu.rip) : undefined;
     let t0 = performance.now();
     for (let n = 0; n < MAX_LINE_STEPS; n++) {
       const rsp0 = t.cpu.getRegNum(Reg.RSP), rip0 = t.cpu.rip;
@@ -719,6 +722,15 @@ export class Machine extends EventEmitter {
       }
       const fn = this.info.functionAt(rip);
       if (startDepth > 0 && fn === startFn && (this.prog?.inlineDepth?.(rip) ?? 0) > startDepth) return done();
+      if (startInner && fn === startFn && t.cpu.getRegNum(Reg.RSP) === startSp) {
+        const d = this.prog?.inlineDepth?.(rip) ?? 0;
+        if (d > depth0) continue; // a deeper inlined call (step in stopped above): stepped over
+        const inner = this.info.lineAt(rip);
+        if (d === depth0 && inner && (inner.line !== startInner.line || inner.file !== startInner.file) && this.info.isLineStart(rip)) return done();
+        // out of the inlined body: the caller's next line start
+        if (d < depth0 && this.info.isStepLineStart(rip)) return done();
+        continue;
+      }
       if (!this.info.isStepLineStart(rip)) continue;
       const sameLine = startLine && line.line === startLine.line && line.file === startLine.file;
       if (!sameLine || fn !== startFn || t.cpu.getRegNum(Reg.RSP) > startSp) return done();

@@ -30,9 +30,28 @@ test('a Go program: stepIn at a call the compiler inlined stops in the inlined b
   st = await stack();
   assert.deepEqual([st[0].name, st[0].line, st[0].source?.path], ['main.double', body, MAIN], st.map((f) => `${f.name}:${f.line}`).join(' <- '));
   assert.deepEqual([st[1].name, st[1].line], ['main.main', call]);
+  // next inside the inlined body goes by its own lines
+  await nextStop(dc, () => dc.nextRequest({ threadId: tid }));
+  st = await stack();
+  assert.deepEqual([st[0].name, st[0].line], ['main.double', lineOf(/return x\*2 \+ calls/)]);
   // out of the inlined call: back in main.main past the call
   await nextStop(dc, () => dc.stepOutRequest({ threadId: tid }));
   st = await stack();
   assert.equal(st[0].name, 'main.main');
   assert.ok(st[0].line === call || st[0].line === after, `${st[0].name}:${st[0].line}`);
+}));
+
+test('a Go program: next at the last line of an inlined body comes back to the next line of the caller', () => withClient(async (dc) => {
+  const call = lineOf(/r := double\(n\)/), last = lineOf(/return x\*2 \+ calls/), after = lineOf(/os\.Exit\(r\)/);
+  const stop = await launchAndStop(dc, { program: PKG }, { filters: [] }, async () => {
+    await dc.setBreakpointsRequest({ source: { path: MAIN }, breakpoints: [{ line: call }] });
+  });
+  const tid = stop.body.threadId!;
+  const top = async () => { const f = (await dc.stackTraceRequest({ threadId: tid })).body.stackFrames[0]; return [f.name, f.line]; };
+  assert.deepEqual(await top(), ['main.main', call]);
+  await nextStop(dc, () => dc.stepInRequest({ threadId: tid }));
+  await nextStop(dc, () => dc.nextRequest({ threadId: tid }));
+  assert.deepEqual(await top(), ['main.double', last]);
+  await nextStop(dc, () => dc.nextRequest({ threadId: tid }));
+  assert.deepEqual(await top(), ['main.main', after]);
 }));
