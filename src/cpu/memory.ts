@@ -10,12 +10,10 @@ import { PROT_EXEC, PROT_NONE, PROT_READ, PROT_WRITE, type Access } from './type
 
 export const PAGE_SIZE = 4096;
 export const PAGE_SHIFT = 12;
-const PAGE_MASK = PAGE_SIZE - 1;
 /** Largest address + 1 the guest can use (user half of the canonical 48-bit space). */
 export const ADDR_LIMIT = 2 ** 47;
 const TLB_SIZE = 4096;
 const TLB_MASK = TLB_SIZE - 1;
-const TWO32 = 4294967296;
 
 /** Error thrown by host-side Memory calls (map/protect/peek/poke) on bad arguments or unmapped memory. */
 export class MemoryError extends Error {

@@ -3,7 +3,6 @@
 import { closeSync, openSync, readFileSync, readSync, statSync, realpathSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { Kernel } from '../linux/kernel';
-import { makeSliceIndependent } from './kernelDeterminism';
 import type { KernelOptions } from '../linux/types';
 import type { SchedulerSource } from '../goruntime/snapshot';
 import { DebugInfo, type FunctionEntry, type LineEntry, type SymbolEntry } from './debugInfo';
@@ -91,7 +90,6 @@ function readHead(path: string, n: number): Uint8Array {
 function loadElf(path: string, opts: LaunchOptions, io: KernelIO, shownName?: string): LoadedProgram {
   const bytes = new Uint8Array(readFileSync(path));
   const kernel = new Kernel(kernelOptions(opts, io));
-  makeSliceIndependent(kernel);
   try {
     kernel.load(bytes, { argv: [shownName ?? basename(path), ...(opts.args ?? [])], env: guestEnv(opts), path: `/${shownName ?? basename(path)}` });
   } catch (e) {

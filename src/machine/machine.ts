@@ -8,7 +8,7 @@ import type { KernelStop, RunHooks } from '../linux/types';
 import type { KernelSnapshot } from '../linux/kernel';
 import type { Thread } from '../linux/thread';
 import type { SyscallEvent, TraceEvent, TraceEventBody } from '../linux/trace';
-import type { SchedSnapshot, SchedulerSource } from '../goruntime/snapshot';
+import type { SchedSnapshot } from '../goruntime/snapshot';
 import { syscallName } from '../linux/sysnames';
 import { describeSyscallEntry } from '../linux/decode';
 import { Breakpoints, setFilters, type FilterState } from './breakpoints';

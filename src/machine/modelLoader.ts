@@ -3,7 +3,6 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Kernel } from '../linux/kernel';
-import { makeSliceIndependent } from './kernelDeterminism';
 import { loadModelProgram } from '../goruntime/index';
 import { formatDiagnostic } from '../asm/index';
 import { DebugInfo, type FunctionEntry } from './debugInfo';
@@ -14,7 +13,6 @@ export function loadModel(path: string, opts: LaunchOptions, io: KernelIO, shown
   let text: string;
   try { text = readFileSync(path, 'utf8'); } catch (e) { throw new ProgramError(`${shownPath}: ${(e as Error).message}`); }
   const kernel = new Kernel(kernelOptions(opts, io));
-  makeSliceIndependent(kernel);
   const name = basename(path, '.s');
   const r = loadModelProgram(kernel, [{ path: shownPath, text }], {
     gomaxprocs: opts.gomaxprocs ?? 2, argv: [name, ...(opts.args ?? [])], env: guestEnv(opts), path: `/${name}`,

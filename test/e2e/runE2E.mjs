@@ -44,7 +44,7 @@ async function waitForHttp(url, ms) {
 function installPackagedExtension(data) {
   const vsix = join(tmpdir(), 'gosyscall-e2e-package.vsix');
   const pack = spawnSync(process.execPath, [require.resolve('@vscode/vsce/vsce'), 'package', '--no-dependencies',
-    '--allow-missing-repository', '-o', vsix], { cwd: root, encoding: 'utf8' });
+    '--allow-missing-repository', '--no-rewrite-relative-links', '-o', vsix], { cwd: root, encoding: 'utf8' });
   if (pack.status !== 0) return fail(`vsce package failed:\n${pack.stdout}${pack.stderr}`);
   const cs = join(root, '.vscode-test/node_modules/.bin/code-server');
   const ext = join(data, 'installed-ext');
