@@ -1,22 +1,15 @@
 // Syscalls view model: one log entry (DESIGN.md §4 trace `syscall` event) → label, description, tooltip. vscode-free.
 import type { SyscallEvent } from '../linux/trace';
+import { syscallArity } from '../linux/decode';
 import { formatTime, shortArg } from './format';
 
 export type SyscallEntry = SyscallEvent & { seq: number; t: number };
 
-/** How many arguments the common syscalls take (others: trailing zero arguments are dropped). */
-const ARITY: Record<string, number> = {
-  read: 3, write: 3, open: 3, openat: 4, close: 1, lseek: 3, mmap: 6, munmap: 2, mprotect: 3, brk: 1, exit: 1,
-  exit_group: 1, nanosleep: 2, clock_gettime: 2, futex: 6, getpid: 0, gettid: 0, sched_yield: 0, rt_sigaction: 4,
-  rt_sigprocmask: 4, sigaltstack: 2, clone: 5, pipe2: 2, epoll_create1: 1, epoll_ctl: 4, epoll_pwait: 6,
-  epoll_wait: 4, fcntl: 3, madvise: 3, arch_prctl: 2, tgkill: 3, getrandom: 3, uname: 1, fstat: 2, newfstatat: 4,
-  readlinkat: 4, eventfd2: 2, pread64: 4, pwrite64: 4, dup3: 3, set_tid_address: 1, prlimit64: 4,
-};
-
 export function syscallCall(e: SyscallEntry): string {
   if (typeof e.text === 'string' && e.text) return e.text;
   const args = Array.isArray(e.args) ? e.args : [];
-  let n = ARITY[e.name];
+  // Arity from the Linux layer's decoder; otherwise trailing zero arguments are dropped.
+  let n = syscallArity(e.name);
   if (n === undefined) { n = args.length; while (n > 0 && /^0x0*$/i.test(args[n - 1])) n--; }
   return `${e.name ?? `syscall_${e.nr}`}(${args.slice(0, n).map(shortArg).join(', ')})`;
 }

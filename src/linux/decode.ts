@@ -33,6 +33,9 @@ const SIGS: Record<string, Kind[]> = {
   gettid: [], getpid: [], sched_yield: [], rt_sigreturn: [], uname: ['hex'],
 };
 
+/** How many arguments a syscall takes, where the decoder knows it (for views that print calls from the trace). */
+export function syscallArity(name: string): number | undefined { return SIGS[name]?.length; }
+
 const OFLAGS: [number, string][] = [[0o100, 'O_CREAT'], [0o200, 'O_EXCL'], [0o1000, 'O_TRUNC'], [0o2000, 'O_APPEND'],
   [0o4000, 'O_NONBLOCK'], [0o200000, 'O_DIRECTORY'], [0o400000, 'O_NOFOLLOW'], [0o2000000, 'O_CLOEXEC'], [0o10000000, 'O_PATH']];
 const PROT: [number, string][] = [[1, 'PROT_READ'], [2, 'PROT_WRITE'], [4, 'PROT_EXEC']];
