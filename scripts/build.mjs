@@ -28,12 +28,16 @@ const bundles = {
   target: 'node20',
   format: 'cjs',
   sourcemap: true,
+  // minified: half the bytes to read and compile at every start (stack traces map back through the .map files)
+  minify: true,
   external: ['vscode'],
   outdir: 'dist',
   entryPoints: {
     extension: 'src/extension/extension.ts',
-    debugAdapter: 'src/adapter/debugAdapter.ts',
-    cli: 'src/cli/main.ts',
+    debugAdapter: 'src/adapter/boot.ts',
+    debugAdapterMain: 'src/adapter/debugAdapter.ts',
+    cli: 'src/cli/boot.ts',
+    cliMain: 'src/cli/main.ts',
   },
   logLevel: 'warning',
 };

@@ -248,7 +248,9 @@ function buildStringOp(ci: CodeInfo): Instruction {
   return h();
 }
 
-const encoder = new Encoder(64);
+// made on first use: creating one costs ~9 ms of start-up for every command, not only those that assemble
+let encoderInstance: Encoder | undefined;
+const encoderOf = () => (encoderInstance ??= new Encoder(64));
 
 /** Encoded lengths by shape: the length depends on the Code, the registers and the displacement's size class. */
 const lengthCache = new Map<string, number | string>();
@@ -289,10 +291,10 @@ export function encodeAt(m: Match, rip: number, res: Resolver): Uint8Array | str
   let ins: Instruction | undefined;
   try {
     ins = buildInstruction(m, res);
-    encoder.encode(ins, BigInt(rip));
-    return encoder.takeBuffer();
+    encoderOf().encode(ins, BigInt(rip));
+    return encoderOf().takeBuffer();
   } catch (e) {
-    try { encoder.takeBuffer(); } catch { /* buffer already empty */ }
+    try { encoderOf().takeBuffer(); } catch { /* buffer already empty */ }
     return String((e as Error)?.message ?? e).replace(/^Error: /, '');
   } finally {
     ins?.free();

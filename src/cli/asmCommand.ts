@@ -16,7 +16,7 @@ import { assembleModelProgram } from '../goruntime';
 function assembleProgram(files: { path: string; text: string }[], opts: Parameters<typeof assemble>[1] = {}): AssembleResult {
   const r = assemble(files, opts);
   if (r.ok || opts?.entry) return r;
-  const undefinedModelSymbols = r.diagnostics.filter((d) => /undefined symbol (syscall|runtime)[·.]/.test(d.message));
+  const undefinedModelSymbols = r.diagnostics.filter((d) => /undefined symbol (syscall|runtime)[\u00b7.]/.test(d.message));
   if (undefinedModelSymbols.length === 0 || undefinedModelSymbols.length !== r.diagnostics.filter((d) => /undefined symbol/.test(d.message)).length) return r;
   const m = assembleModelProgram(files, { includeDirs: opts?.includeDirs });
   return { ok: m.ok, diagnostics: m.diagnostics, image: m.image } as AssembleResult;

@@ -2,10 +2,10 @@
 // (trace) one line per event. The exit code is the guest's (128+N when killed by signal N).
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
 import { parseRunArgs, UsageError } from './args';
 import { traceJson, traceText } from './traceFormat';
 import { Machine } from '../machine/machine';
+import { noteWarm } from '../boot/warm';
 
 export async function runCommand(argv: string[], trace: boolean): Promise<number> {
   const a = parseRunArgs(argv, trace);
@@ -33,6 +33,7 @@ export async function runCommand(argv: string[], trace: boolean): Promise<number
     maxInstructions: a.maxInstructions, env: undefined,
   }, (msg) => process.stderr.write(`gosyscall: ${msg}\n`));
   const r = m.runToCompletion();
+  noteWarm();
   flush();
   const wall = performance.now() - t0;
   if (r.message) process.stderr.write(`gosyscall: ${r.message}\n`);

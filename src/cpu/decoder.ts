@@ -1,5 +1,5 @@
 // Decode cache: iced-x86 decodes each instruction once; translate() turns it into a specialised closure, and
-// straight-line runs of closures form a Block stored on the page buffer (PageBuf.code[offset]). Writes to the
+// straight-line runs of closures form a Block stored on the page buffer (PageBuf.code, by offset). Writes to the
 // page drop its blocks (Memory.writableBuf). A breakpoint address always starts a block (see CodeMarks).
 
 import { Decoder, DecoderOptions, Instruction } from 'iced-x86';
@@ -104,21 +104,24 @@ const MAX_BLOCK = 48;
 /** Bytes of code a block may start instructions in (48 instructions rarely need more). */
 const WINDOW = 240;
 const scratch = new Instruction();
+/** The bytes a block is decoded from, copied here first: the Decoder copies them again, so one buffer serves all. */
+const windowBuf = new Uint8Array(WINDOW + 15 + 15);
 
 export function getBlock(c: Cpu, rip: number): Block {
   const mem = c.memory;
   const buf = mem.execPage(rip);
   const pn = Math.floor(rip / PAGE_SIZE);
   const off = rip - pn * PAGE_SIZE;
-  let code = buf.code as (Block | undefined)[] | null;
+  let code = buf.code as Map<number, Block> | null;
   if (code) {
-    const b = code[off];
+    const b = code.get(off);
     if (b !== undefined) return b;
   }
   const b = buildBlock(c, rip, buf, pn, off, false);
-  code = buf.code as (Block | undefined)[] | null;
-  if (!code) { code = new Array<Block | undefined>(PAGE_SIZE); buf.code = code; mem.noteCode(pn); }
-  code[off] = b;
+  code = buf.code as Map<number, Block> | null;
+  // a Map, not an array of PAGE_SIZE slots: a page holds a few dozen blocks (32 KiB per code page otherwise)
+  if (!code) { code = new Map(); buf.code = code; mem.noteCode(pn); }
+  code.set(off, b);
   return b;
 }
 
@@ -149,7 +152,7 @@ function buildBlock(c: Cpu, rip: number, buf: PageBuf, pn: number, off: number, 
   let nextBuf: PageBuf | null = null;
   const needNext = off + inPage >= PAGE_SIZE;
   if (needNext) { try { nextBuf = mem.execPage(pageEnd); } catch { nextBuf = null; } }
-  const bytes = new Uint8Array(inPage + (needNext && nextBuf ? 15 : 0));
+  const bytes = windowBuf.subarray(0, inPage + (needNext && nextBuf ? 15 : 0));
   bytes.set(buf.data.subarray(off, off + inPage));
   if (needNext && nextBuf) bytes.set(nextBuf.data.subarray(0, 15), inPage);
   const dec = new Decoder(64, bytes, DecoderOptions.None);
@@ -171,7 +174,7 @@ function buildBlock(c: Cpu, rip: number, buf: PageBuf, pn: number, off: number, 
       }
       const len = scratch.length;
       if (addr + len > pageEnd && nextBuf) nextBuf.crossInto = true;
-      const t = translate(scratch, addr, bytes.subarray(pos, pos + Math.max(len, 1)));
+      const t = translate(scratch, addr, bytes, pos, Math.max(len, 1));
       ops.push(t.op);
       addrs.push(addr);
       next = addr + len;

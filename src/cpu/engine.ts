@@ -9,12 +9,19 @@
 // budget (920 by default), so a 10-instruction block loses most of its inlining, and every call that passes an
 // address above 2^31 (Go's heap and stacks) boxes it in a heap number: garbage per memory access. A larger
 // cumulative budget lets whole blocks (and their memory accessors) inline.
+//
+// The young generation: V8 doubles it (up to 32 MiB) when many objects survive a scavenge, and translated code
+// does survive. Every fresh MiB costs page faults, and a larger young generation copies more per scavenge: a
+// growth factor of 1 keeps it at its initial size (Go hello world: 108 → 89 MB peak RSS, ~10% faster). V8 reads
+// this factor each time it would grow the space, so setting it at run time is safe (unlike most heap flags).
 import * as v8 from 'node:v8';
 
 /** Bytecode budget before V8 considers a function for optimisation (V8's default in Node 20 is 67584). */
 export const INTERRUPT_BUDGET = 1_000_000;
 /** Bytecode V8 may inline into one optimised function (default 920). */
 export const INLINE_CUMULATIVE = 5_000;
+/** Factor by which V8 grows the young generation (default 2). */
+export const SEMI_SPACE_GROWTH = 1;
 
 let tuned = false;
 
@@ -24,5 +31,6 @@ export function tuneEngine(): void {
   try {
     v8.setFlagsFromString(`--interrupt-budget=${INTERRUPT_BUDGET}`);
     v8.setFlagsFromString(`--max-inlined-bytecode-size-cumulative=${INLINE_CUMULATIVE}`);
+    v8.setFlagsFromString(`--semi-space-growth-factor=${SEMI_SPACE_GROWTH}`);
   } catch { /* not V8: nothing to tune */ }
 }

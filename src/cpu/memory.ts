@@ -38,7 +38,7 @@ export class PageBuf {
   /** Id of the only Memory allowed to write this buffer in place; -1: shared/immutable. */
   owner: number;
   /** Decoded blocks by page offset (owned by the Cpu's decoder; opaque here). Null when no code was decoded. */
-  code: unknown[] | null = null;
+  code: Map<number, unknown> | null = null;
   /** An instruction decoded on the previous page runs into this one: writing here invalidates that page too. */
   crossInto = false;
   constructor(owner: number, src?: Uint8Array) {

@@ -69,21 +69,25 @@ export function undefinedOp(addr: number, bytes: Uint8Array, text: string, why: 
 const shared = new Map<string, Translated>();
 const SHARED_MAX = 200_000;
 
-function bytesKey(bytes: Uint8Array): string {
+function bytesKey(d: Uint8Array, pos: number, len: number): string {
   let k = '';
-  for (let i = 0; i < bytes.length; i++) k += String.fromCharCode(bytes[i]);
+  for (let i = pos; i < pos + len; i++) k += String.fromCharCode(d[i]);
   return k;
 }
 
-export function translate(insn: Instruction, addr: number, bytes: Uint8Array): Translated {
-  const key = bytesKey(bytes);
+/**
+ * The closure for `insn`, decoded at `addr` from d[pos, pos+len) (len may be shorter than the instruction when
+ * the bytes ran out). The bytes are passed as a range of the decoder's buffer: no copy per instruction.
+ */
+export function translate(insn: Instruction, addr: number, d: Uint8Array, pos = 0, len = d.length - pos): Translated {
+  const key = bytesKey(d, pos, len);
   const hit = shared.get(key);
   if (hit !== undefined) return hit;
   nextInsn();
   const m = insn.mnemonic;
   const next = addr + insn.length;
   if (insn.code === CD.INVALID) {
-    return { op: undefinedOp(addr, bytes, '(bad)', 'undefined instruction'), end: true, ud: true };
+    return { op: undefinedOp(addr, d.subarray(pos, pos + len), '(bad)', 'undefined instruction'), end: true, ud: true };
   }
   try {
     const t = translateControl(insn, m, addr, next);
@@ -94,7 +98,7 @@ export function translate(insn: Instruction, addr: number, bytes: Uint8Array): T
     if (pure) {
       const t: Translated = { op: pure, end: false };
       const base = memInfo(insn).base;
-      if (base !== RG.RIP && base !== RG.EIP && bytes.length === insn.length) {
+      if (base !== RG.RIP && base !== RG.EIP && len === insn.length) {
         if (shared.size >= SHARED_MAX) shared.clear();
         shared.set(key, t);
       }
@@ -102,9 +106,9 @@ export function translate(insn: Instruction, addr: number, bytes: Uint8Array): T
     }
     const op = translateMisc(insn, m, addr, next);
     if (op) return { op, end: false };
-    return { op: undefinedOp(addr, bytes, disasm(insn), 'not implemented by the emulator'), end: true, ud: true };
+    return { op: undefinedOp(addr, d.subarray(pos, pos + len), disasm(insn), 'not implemented by the emulator'), end: true, ud: true };
   } catch (e) {
-    return { op: undefinedOp(addr, bytes, disasm(insn), `not supported (${e instanceof Error ? e.message : e})`), end: true, ud: true };
+    return { op: undefinedOp(addr, d.subarray(pos, pos + len), disasm(insn), `not supported (${e instanceof Error ? e.message : e})`), end: true, ud: true };
   }
 }
 

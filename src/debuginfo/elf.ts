@@ -1,6 +1,5 @@
 // ELF64 little-endian reading: section headers, program headers, the symbol table, and section contents with
 // SHF_COMPRESSED (zlib) or GNU .zdebug_* compression undone through node's zlib.
-import { inflateSync } from 'node:zlib';
 import { ByteView } from './bytes';
 import { DebugInfoError, hex } from './errors';
 
@@ -118,7 +117,8 @@ export class ElfFile {
   private inflate(name: string, data: Uint8Array, size: number): Uint8Array {
     let out: Buffer;
     try {
-      out = inflateSync(data);
+      // zlib is required here, not at the top: most runs never inflate a section, and loading it costs start-up time
+      out = (require('node:zlib') as typeof import('node:zlib')).inflateSync(data);
     } catch (e) {
       throw new DebugInfoError(`${this.name}: ${name} is not valid zlib data (${(e as Error).message})`);
     }

@@ -37,7 +37,7 @@ export function registersOnLine(line: string): WordRange[] {
   if (/^\s*#/.test(code)) return [];
   const out: WordRange[] = [];
   const seen = new Set<string>();
-  const re = /[A-Za-z_·][A-Za-z0-9_·]*/g;
+  const re = /[A-Za-z_\u00b7][A-Za-z0-9_\u00b7]*/g;
   let m: RegExpExecArray | null;
   let first = true;
   while ((m = re.exec(code))) {
@@ -118,7 +118,7 @@ export function syscallHintAt(lines: string[], line: number, col: number, define
     for (let i = line + 1; i < lines.length && i <= line + 16; i++) {
       const c = codePart(lines[i]);
       if (via === 'AX' && /\bSYSCALL\b/.test(c)) return { nr, name: syscallName(nr), start, end, via };
-      if (via === 'Syscall' && /\bCALL\s+[\w·∕]*syscall·(?:Raw)?Syscall6?\(SB\)/.test(c)) return { nr, name: syscallName(nr), start, end, via };
+      if (via === 'Syscall' && /\bCALL\s+[\w\u00b7\u2215]*syscall\u00b7(?:Raw)?Syscall6?\(SB\)/.test(c)) return { nr, name: syscallName(nr), start, end, via };
       if (STOP.test(c) || (via === 'AX' && /,\s*AX\b/.test(c))) break;
     }
   }
@@ -149,7 +149,7 @@ export function parseAsmErrors(output: string): { file: string; line: number; co
 
 /** Does this Go asm file define the entry of a model program (`main·main` / `·main`)? */
 export function isModelProgram(text: string): boolean {
-  return /^\s*TEXT\s+(?:main)?·main(?:<[A-Za-z0-9]*>)?\(SB\)/m.test(text);
+  return /^\s*TEXT\s+(?:main)?\u00b7main(?:<[A-Za-z0-9]*>)?\(SB\)/m.test(text);
 }
 
 /**

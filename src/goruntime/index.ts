@@ -79,7 +79,7 @@ export function checkRuntimeCalls(files: SourceFile[], extraDefined: Set<string>
     f.text.split('\n').forEach((raw, i) => {
       const line = raw.replace(/\/\/.*$/, '');
       if (TEXT_RE.test(line)) return;
-      const re = /runtime[·.]([A-Za-z_][A-Za-z0-9_]*)(?:<[^>]*>)?\(SB\)/g;
+      const re = /runtime[\u00b7.]([A-Za-z_][A-Za-z0-9_]*)(?:<[^>]*>)?\(SB\)/g;
       let m: RegExpExecArray | null;
       while ((m = re.exec(line))) {
         const name = `runtime.${m[1]}`;

@@ -1,10 +1,11 @@
 // Building a .go file or package with the person's own Go toolchain, for the emulator's target: a static
 // linux/amd64 binary with baseline (v1) instructions, whatever the host OS is.
-import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { createHash } from 'node:crypto';
+// Loaded on first use: only .go programs need them, and loading them costs every command start-up time.
+const childProcess = () => require('node:child_process') as typeof import('node:child_process');
+const crypto = () => require('node:crypto') as typeof import('node:crypto');
 
 export interface GoBuildResult { ok: true; binary: string; goVersion: string }
 export interface GoBuildFailure { ok: false; message: string; output?: string }
@@ -19,7 +20,7 @@ export function findGo(explicit?: string): string | undefined {
     '/usr/local/go/bin/go'];
   for (const c of candidates) {
     if (!c) continue;
-    const r = spawnSync(c, ['version'], { encoding: 'utf8', timeout: 10000 });
+    const r = childProcess().spawnSync(c, ['version'], { encoding: 'utf8', timeout: 10000 });
     if (r.status === 0 && /go version/.test(r.stdout)) return c;
   }
   return undefined;
@@ -35,16 +36,16 @@ export function goBuild(program: string, flags: string[], progress: (msg: string
   // a folder outside any module: name its files (go build would look for go.mod)
   const targets = isDir ? (hasGoMod(program) ? ['.'] : readdirSync(program).filter((f) => f.endsWith('.go') && !f.endsWith('_test.go'))) : [basename(program)];
   if (targets.length === 0) return Promise.resolve({ ok: false, message: `${program}: no .go files to build` });
-  const key = createHash('sha1').update(program).digest('hex').slice(0, 12);
+  const key = crypto().createHash('sha1').update(program).digest('hex').slice(0, 12);
   const outDir = join(tmpdir(), 'gosyscall-build', key);
   mkdirSync(outDir, { recursive: true });
   const binary = join(outDir, (isDir ? basename(program) : basename(program, '.go')) || 'prog');
-  const version = spawnSync(go, ['version'], { encoding: 'utf8' }).stdout.trim();
+  const version = childProcess().spawnSync(go, ['version'], { encoding: 'utf8' }).stdout.trim();
   const args = ['build', '-o', binary, ...flags, ...targets];
   progress(`Building ${program} with ${version} (CGO_ENABLED=0 GOOS=linux GOARCH=amd64 GOAMD64=v1): go ${args.join(' ')}`);
   return new Promise((resolve) => {
     let out = '';
-    const child = spawn(go, args, {
+    const child = childProcess().spawn(go, args, {
       cwd,
       env: { ...process.env, CGO_ENABLED: '0', GOOS: 'linux', GOARCH: 'amd64', GOAMD64: 'v1', GOFLAGS: process.env.GOFLAGS ?? '' },
     });

@@ -88,12 +88,17 @@ function readHead(path: string, n: number): Uint8Array {
 }
 
 function loadElf(path: string, opts: LaunchOptions, io: KernelIO, shownName?: string): LoadedProgram {
-  const bytes = new Uint8Array(readFileSync(path));
+  const file = readFileSync(path); // a Buffer is a Uint8Array: no copy (3 MB cost ~14 ms)
+  const bytes = new Uint8Array(file.buffer, file.byteOffset, file.length);
   const kernel = new Kernel(kernelOptions(opts, io));
   try {
     kernel.load(bytes, { argv: [shownName ?? basename(path), ...(opts.args ?? [])], env: guestEnv(opts), path: `/${shownName ?? basename(path)}` });
   } catch (e) {
     throw new Error(`${path}: ${(e as Error).message}`);
+  }
+  // A plain run (gosyscall run: no trace, no debugger) never looks at the Go symbols: skip reading them.
+  if (io.traceSyscalls === false) {
+    return { kind: 'elf', kernel, info: new DebugInfo([], [], []), virtualSources: new Map(), isNative: () => false, sourcePathFor: (p) => p, warnings: [] };
   }
   const real = realProgramInfo(bytes, path, kernel);
   return {

@@ -1444,7 +1444,7 @@ export class Machine extends EventEmitter {
     });
     const mem: string[] = [];
     for (const r of k.memory.mappings()) {
-      const h = createHash('sha1');
+      const h = (require('node:crypto') as typeof import('node:crypto')).createHash('sha1'); // tests only: not loaded at start-up
       for (let a = r.start; a < r.end; a += 4096) {
         try { h.update(k.memory.peekBytes(a, 4096)); } catch { h.update('-'); }
       }
@@ -1455,8 +1455,6 @@ export class Machine extends EventEmitter {
   }
 
 }
-
-import { createHash } from 'node:crypto';
 
 /** `runtime·entersyscall` → `runtime.entersyscall` for frames and thread names. */
 export function displayName(name: string): string {

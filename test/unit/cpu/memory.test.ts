@@ -171,7 +171,7 @@ test('exec pages and code invalidation on write', () => {
   const m = new Memory();
   m.map(0x10000, 0x1000, PROT_READ | PROT_EXEC);
   const buf = m.execPage(0x10000);
-  buf.code = [];
+  buf.code = new Map();
   m.poke8(0x10000, 0x90);
   assert.equal(m.execPage(0x10000).code, null);
 });

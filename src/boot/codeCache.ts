@@ -1,0 +1,73 @@
+// Start a bundle from V8's code cache. Node 20 compiles a 1.7 MB bundle on every start (~40 ms) and each function
+// again the first time it runs (the emulator's translators: tens of ms more); Node 22's module.enableCompileCache
+// is not there yet. So the entry point (dist/cli.js) is this loader: it compiles the real bundle with vm.Script and
+// the cache saved by an earlier run. A run without a usable cache saves one when it ends, after the program ran, so
+// the cache also holds the functions that run compiled; a cache saved by a run that never ran a program (--help)
+// is replaced once by one that did (boot/warm.ts). Only start-up time changes: the code is the same.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vm from 'node:vm';
+import { createRequire } from 'node:module';
+import { WARM } from './warm';
+
+/** Where the cache of `bundle` lives: beside it, or in the temp folder when that is not writable. */
+function cachePaths(bundle: string): string[] {
+  const name = path.basename(bundle) + '.v8cache';
+  return [bundle + '.v8cache', path.join(os.tmpdir(), `gosyscall-${os.userInfo().uid}`, name)];
+}
+
+/** V8 checks a cache against the source's length, its own version and flags, not the text: the key adds the rest. */
+function keyOf(st: fs.Stats): string { return `${st.size}:${Math.floor(st.mtimeMs)}:${process.version}:${process.arch}`; }
+
+interface Cache { data: Buffer; warm: boolean }
+
+/** A cache file: a 4-byte header length, the header (key and `warm` or `cold`), V8's data. */
+function readCache(file: string, key: string): Cache | undefined {
+  try {
+    const b = fs.readFileSync(file);
+    const n = b.readUInt32LE(0);
+    const [k, warm] = b.toString('utf8', 4, 4 + n).split('|');
+    if (k !== key) return undefined;
+    return { data: b.subarray(4 + n), warm: warm === 'warm' };
+  } catch { return undefined; }
+}
+
+function writeCache(files: string[], header: string, data: Buffer): void {
+  const head = Buffer.from(header, 'utf8');
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(head.length, 0);
+  for (const file of files) {
+    // write then rename: two runs ending together never leave half a file
+    const tmp = `${file}.${process.pid}.tmp`;
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(tmp, Buffer.concat([len, head, data]));
+      fs.renameSync(tmp, file);
+      return;
+    } catch {
+      try { fs.unlinkSync(tmp); } catch { /* nothing written */ }
+    }
+  }
+}
+
+/** Run the CommonJS bundle at `bundle` as Node's loader would (module, require, __dirname), from the code cache. */
+export function runCached(bundle: string): void {
+  if (process.env.GOSYSCALL_NO_CODE_CACHE) { require(bundle); return; }
+  const source = fs.readFileSync(bundle, 'utf8');
+  const key = keyOf(fs.statSync(bundle));
+  const files = cachePaths(bundle);
+  let cache: Cache | undefined;
+  for (const f of files) if ((cache = readCache(f, key))) break;
+  const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
+  const script = new vm.Script(wrapped, { filename: bundle, cachedData: cache?.data });
+  const usable = cache !== undefined && !script.cachedDataRejected;
+  process.once('exit', () => {
+    const warm = (globalThis as Record<symbol, unknown>)[WARM] === true;
+    if (usable && (cache!.warm || !warm)) return;
+    try { writeCache(files, `${key}|${warm ? 'warm' : 'cold'}`, script.createCachedData()); } catch { /* an optimisation only */ }
+  });
+  const mod = { exports: {} as unknown, filename: bundle, id: '.', loaded: false };
+  const fn = script.runInThisContext() as (e: unknown, r: NodeRequire, m: unknown, f: string, d: string) => void;
+  fn(mod.exports, createRequire(bundle), mod, bundle, path.dirname(bundle));
+}
