@@ -4,8 +4,10 @@
 
 import { Decoder, DecoderOptions, Instruction } from 'iced-x86';
 import * as iced from 'iced-x86';
+import { pickEnum } from './icedEnums';
 // Local aliases: a bundled CommonJS module's exports are getters; read each enum object once.
-const { CD, DE, FC, OK } = { CD: iced.Code, DE: iced.DecoderError, FC: iced.FlowControl, OK: iced.OpKind };
+const { DE, FC, OK } = { DE: iced.DecoderError, FC: iced.FlowControl, OK: iced.OpKind };
+const CD = pickEnum(iced.Code, ['INVALID']);
 import type { Cpu } from './cpu';
 import type { PageBuf } from './memory';
 import * as M_memory from './memory';

@@ -5,8 +5,15 @@
 
 import { Instruction, Mnemonic } from 'iced-x86';
 import * as iced from 'iced-x86';
+import { pickEnum } from './icedEnums';
 // Local aliases: a bundled CommonJS module's exports are getters; read each enum object once.
-const { MN, OK, RG } = { MN: iced.Mnemonic, OK: iced.OpKind, RG: iced.Register };
+const { OK, RG } = { OK: iced.OpKind, RG: iced.Register };
+const MN = pickEnum(iced.Mnemonic, [
+  'Adc', 'Add', 'And', 'Bsf', 'Bsr', 'Bswap', 'Bt', 'Btc', 'Btr', 'Bts', 'Cbw', 'Cdq', 'Cdqe', 'Cmp', 'Cmpxchg',
+  'Cmpxchg16b', 'Cqo', 'Cwd', 'Cwde', 'Dec', 'Div', 'Idiv', 'Imul', 'Inc', 'Lea', 'Lzcnt', 'Mov', 'Movnti',
+  'Movsx', 'Movsxd', 'Movzx', 'Mul', 'Neg', 'Not', 'Or', 'Pop', 'Popcnt', 'Push', 'Rcl', 'Rcr', 'Rol', 'Ror',
+  'Sal', 'Sar', 'Sbb', 'Shl', 'Shld', 'Shr', 'Shrd', 'Sub', 'Test', 'Tzcnt', 'Xadd', 'Xchg', 'Xor',
+]);
 import { memInfo, opCount, opKind } from './insninfo';
 import type { Cpu } from './cpu';
 import * as M_arith from './arith';
@@ -15,9 +22,10 @@ import * as M_flags from './flags';
 const { arithFlags, CF, cond, getCF, K_DEC, K_IMUL, K_INC, K_RES, K_SUB, materialize, OF, ZF, setArith } = M_flags;
 import * as M_fault from './fault';
 const { FaultSignal } = M_fault;
-import type { Loc, Op } from './operands';
+import type { Op } from './operands';
+import { Loc } from './operands';
 import * as M_operands from './operands';
-const { eaOf, gprInfo, L_IMM, L_MEM, L_REG, loc, maskOf, rd64, rdAny, rdN, wr64, wrAny, wrN } = M_operands;
+const { AM_CALL, eaOf, gprInfo, L_IMM, L_MEM, L_REG, loc, maskOf, rd64, rdAny, rdN, wr64, wrAny, wrN } = M_operands;
 
 const TWO32 = 4294967296;
 const RSP = 8; // index of RSP's low half in Cpu.r
@@ -698,7 +706,7 @@ function cmpxchg(insn: Instruction): Op {
   const d = loc(insn, 0), s = loc(insn, 1), sz = d.sz;
   const fop = ALU_KIND[CMP] | (sz << 4), m = maskOf(sz);
   const ea = d.k === L_MEM ? d.ea : null;
-  const acc: Loc = { k: L_REG, sz, ri: RAX, hb: false, ea: d.ea, lo: 0, hi: 0, am: 0, eb: 0, ex: 0, es: 1, ed: 0 };
+  const acc = new Loc(L_REG, sz, RAX, false, null, 0, 0, AM_CALL, 0, 0, 1, 0);
   return c => {
     const a = ea ? ea(c) : 0;
     if (ea) c.memory.checkWrite(a, sz); // the destination is always written (locked cycle)

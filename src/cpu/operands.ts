@@ -15,19 +15,36 @@ const TWO32 = 4294967296;
 
 export const L_REG = 0, L_MEM = 1, L_IMM = 2;
 
-export interface Loc {
-  k: number;       // L_REG | L_MEM | L_IMM
-  sz: number;      // operand size in bytes (1, 2, 4, 8)
-  ri: number;      // GPR: index of the low half in Cpu.r (2 * register number)
-  hb: boolean;     // AH/CH/DH/BH
-  ea: EA;          // memory: effective address
-  lo: number;      // immediate (already sign-extended to the operand size, masked for sizes < 4)
-  hi: number;
-  // Memory addressing mode for eaOf (inlined, no closure call): AM_CALL uses `ea`.
-  am: number; eb: number; ex: number; es: number; ed: number;
+export const AM_CALL = 0, AM_ABS = 1, AM_BASE = 2, AM_BASE_INDEX = 3;
+
+/** A resolved operand. One class (one hidden class) for every kind, so the code reading Locs stays monomorphic. */
+export class Loc {
+  constructor(
+    readonly k: number,   // L_REG | L_MEM | L_IMM
+    readonly sz: number,  // operand size in bytes (1, 2, 4, 8)
+    readonly ri: number,  // GPR: index of the low half in Cpu.r (2 * register number)
+    readonly hb: boolean, // AH/CH/DH/BH
+    private eaFn: EA | null,
+    readonly lo: number,  // immediate (already sign-extended to the operand size, masked for sizes < 4)
+    readonly hi: number,
+    // Memory addressing mode for eaOf (inlined, no closure call): AM_CALL uses `ea`.
+    readonly am: number, readonly eb: number, readonly ex: number, readonly es: number, readonly ed: number,
+  ) {}
+
+  /**
+   * Memory: the effective-address closure. Most operands never need one (eaOf computes their address inline),
+   * so it is made on first use: start-up translates ~20k instructions that mostly run a few times.
+   */
+  get ea(): EA { return (this.eaFn ??= eaClosure(this.am, this.eb, this.ex, this.es, this.ed)); }
 }
 
-export const AM_CALL = 0, AM_ABS = 1, AM_BASE = 2, AM_BASE_INDEX = 3;
+function eaClosure(am: number, b: number, x: number, s: number, d: number): EA {
+  if (am === AM_BASE) return d === 0 ? (c) => c.r[b + 1] * TWO32 + (c.r[b] >>> 0) : (c) => c.r[b + 1] * TWO32 + (c.r[b] >>> 0) + d;
+  if (am === AM_BASE_INDEX) {
+    return (c) => { const r = c.r; return r[b + 1] * TWO32 + (r[b] >>> 0) + (r[x + 1] * TWO32 + (r[x] >>> 0)) * s + d; };
+  }
+  return () => d;
+}
 
 /** Effective address of a memory Loc, computed inline for the common modes. */
 export function eaOf(c: Cpu, l: Loc): number {
@@ -41,32 +58,41 @@ export function eaOf(c: Cpu, l: Loc): number {
   return l.ea(c);
 }
 
-/** Addressing-mode fields of instruction insn's memory operand (AM_CALL when segment/32-bit/other). */
-function amOf(insn: Instruction): { am: number; eb: number; ex: number; es: number; ed: number } {
-  const none = { am: AM_CALL, eb: 0, ex: 0, es: 1, ed: 0 };
-  if (memInfo(insn).seg === RG.FS || memInfo(insn).seg === RG.GS) return none;
-  const base = memInfo(insn).base, index = memInfo(insn).index;
-  if (base === RG.RIP) return { am: AM_ABS, eb: 0, ex: 0, es: 1, ed: memInfo(insn).dispU };
-  const b = gprInfo(base), x = gprInfo(index);
-  if ((b && b.sz !== 8) || (x && x.sz !== 8)) return none;
-  const d = memInfo(insn).dispS;
-  if (b && !x) return { am: AM_BASE, eb: b.ri, ex: 0, es: 1, ed: d };
-  if (b && x) return { am: AM_BASE_INDEX, eb: b.ri, ex: x.ri, es: memInfo(insn).scale, ed: d };
-  if (!b && !x) return { am: AM_ABS, eb: 0, ex: 0, es: 1, ed: d };
-  return none;
+/** A memory Loc of instruction insn's memory operand: addressing-mode fields for eaOf (AM_CALL when segment,
+ * 32-bit or other), and the EA closure, made only when eaOf needs it or a translator asks for it (Loc.ea). */
+function memLoc(insn: Instruction, sz: number): Loc {
+  const mi = memInfo(insn);
+  if (mi.seg === RG.FS || mi.seg === RG.GS) return new Loc(L_MEM, sz, 0, false, makeEA(insn), 0, 0, AM_CALL, 0, 0, 1, 0);
+  if (mi.base === RG.RIP) return new Loc(L_MEM, sz, 0, false, null, 0, 0, AM_ABS, 0, 0, 1, mi.dispU);
+  const b = gprInfo(mi.base), x = gprInfo(mi.index);
+  if ((b && b.sz !== 8) || (x && x.sz !== 8) || (!b && x)) return new Loc(L_MEM, sz, 0, false, makeEA(insn), 0, 0, AM_CALL, 0, 0, 1, 0);
+  if (b && x) return new Loc(L_MEM, sz, 0, false, null, 0, 0, AM_BASE_INDEX, b.ri, x.ri, mi.scale, mi.dispS);
+  if (b) return new Loc(L_MEM, sz, 0, false, null, 0, 0, AM_BASE, b.ri, 0, 1, mi.dispS);
+  return new Loc(L_MEM, sz, 0, false, null, 0, 0, AM_ABS, 0, 0, 1, mi.dispS);
 }
 
 const noEA: EA = () => 0;
 
+export interface GprInfo { readonly sz: number; readonly ri: number; readonly hb: boolean }
+
+/** GprInfo by iced Register, built once: translation asks for it several times per instruction. */
+const GPR_INFO: (GprInfo | null)[] = (() => {
+  const t: (GprInfo | null)[] = [];
+  const set = (first: number, last: number, sz: number, ri0: number, hb: boolean) => {
+    for (let r = first; r <= last; r++) t[r] = Object.freeze({ sz, ri: 2 * (r - first + ri0), hb });
+  };
+  set(RG.RAX, RG.R15, 8, 0, false);
+  set(RG.EAX, RG.R15D, 4, 0, false);
+  set(RG.AX, RG.R15W, 2, 0, false);
+  set(RG.AL, RG.BL, 1, 0, false);
+  set(RG.AH, RG.BH, 1, 0, true);
+  set(RG.SPL, RG.R15L, 1, 4, false);
+  return t;
+})();
+
 /** Size in bytes and Cpu.r index of a GPR, or null for other registers. */
-export function gprInfo(reg: Register): { sz: number; ri: number; hb: boolean } | null {
-  if (reg >= RG.RAX && reg <= RG.R15) return { sz: 8, ri: 2 * (reg - RG.RAX), hb: false };
-  if (reg >= RG.EAX && reg <= RG.R15D) return { sz: 4, ri: 2 * (reg - RG.EAX), hb: false };
-  if (reg >= RG.AX && reg <= RG.R15W) return { sz: 2, ri: 2 * (reg - RG.AX), hb: false };
-  if (reg >= RG.AL && reg <= RG.BL) return { sz: 1, ri: 2 * (reg - RG.AL), hb: false };
-  if (reg >= RG.AH && reg <= RG.BH) return { sz: 1, ri: 2 * (reg - RG.AH), hb: true };
-  if (reg >= RG.SPL && reg <= RG.R15L) return { sz: 1, ri: 2 * (reg - RG.SPL + 4), hb: false };
-  return null;
+export function gprInfo(reg: Register): GprInfo | null {
+  return GPR_INFO[reg] ?? null;
 }
 
 export function xmmIndex(reg: Register): number {
@@ -116,18 +142,18 @@ export function loc(insn: Instruction, i: number, sz?: number): Loc {
   if (kind === OK.Register) {
     const g = gprInfo(insn.opRegister(i));
     if (!g) throw new Error(`operand ${i} is not a general-purpose register`);
-    return { k: L_REG, sz: g.sz, ri: g.ri, hb: g.hb, ea: noEA, lo: 0, hi: 0, am: AM_CALL, eb: 0, ex: 0, es: 1, ed: 0 };
+    return new Loc(L_REG, g.sz, g.ri, g.hb, noEA, 0, 0, AM_CALL, 0, 0, 1, 0);
   }
   if (kind === OK.Memory) {
     const msz = sz ?? memInfo(insn).bytes;
-    return { k: L_MEM, sz: msz, ri: 0, hb: false, ea: makeEA(insn), lo: 0, hi: 0, ...amOf(insn) };
+    return memLoc(insn, msz);
   }
   if (kind >= OK.Immediate8 && kind <= OK.Immediate32to64) {
     const v = BigInt.asUintN(64, insn.immediate(i));
     const isz = sz ?? 8;
     let lo = Number(v & 0xffffffffn) | 0, hi = Number(v >> 32n) | 0;
     if (isz < 8) { hi = 0; lo = isz === 4 ? lo : lo & maskOf(isz); }
-    return { k: L_IMM, sz: isz, ri: 0, hb: false, ea: noEA, lo, hi, am: AM_CALL, eb: 0, ex: 0, es: 1, ed: 0 };
+    return new Loc(L_IMM, isz, 0, false, noEA, lo, hi, AM_CALL, 0, 0, 1, 0);
   }
   throw new Error(`unsupported operand kind ${kind}`);
 }

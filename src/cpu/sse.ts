@@ -9,8 +9,25 @@
 
 import { Instruction, Mnemonic } from 'iced-x86';
 import * as iced from 'iced-x86';
+import { pickEnum } from './icedEnums';
 // Local aliases: a bundled CommonJS module's exports are getters; read each enum object once.
-const { MN, OK } = { MN: iced.Mnemonic, OK: iced.OpKind };
+const { OK } = { OK: iced.OpKind };
+const MN = pickEnum(iced.Mnemonic, [
+  'Andnpd', 'Andnps', 'Andpd', 'Andps', 'Cmppd', 'Cmpps', 'Cmpsd', 'Cmpss', 'Comisd', 'Comiss', 'Cvtdq2pd',
+  'Cvtdq2ps', 'Cvtpd2dq', 'Cvtpd2ps', 'Cvtps2dq', 'Cvtps2pd', 'Cvtsd2si', 'Cvtsd2ss', 'Cvtsi2sd', 'Cvtsi2ss',
+  'Cvtss2sd', 'Cvtss2si', 'Cvttpd2dq', 'Cvttps2dq', 'Cvttsd2si', 'Cvttss2si', 'Lddqu', 'Maxpd', 'Maxps', 'Maxsd',
+  'Maxss', 'Minpd', 'Minps', 'Minsd', 'Minss', 'Movapd', 'Movaps', 'Movd', 'Movdqa', 'Movdqu', 'Movhlps', 'Movhpd',
+  'Movhps', 'Movlhps', 'Movlpd', 'Movlps', 'Movmskpd', 'Movmskps', 'Movntdq', 'Movntdqa', 'Movntpd', 'Movntps',
+  'Movq', 'Movsd', 'Movss', 'Movupd', 'Movups', 'Orpd', 'Orps', 'Packssdw', 'Packsswb', 'Packuswb', 'Paddb',
+  'Paddd', 'Paddq', 'Paddsb', 'Paddsw', 'Paddusb', 'Paddusw', 'Paddw', 'Pand', 'Pandn', 'Pavgb', 'Pavgw',
+  'Pcmpeqb', 'Pcmpeqd', 'Pcmpeqw', 'Pcmpgtb', 'Pcmpgtd', 'Pcmpgtw', 'Pextrw', 'Pinsrw', 'Pmaddwd', 'Pmaxsw',
+  'Pmaxub', 'Pminsw', 'Pminub', 'Pmovmskb', 'Pmulhuw', 'Pmulhw', 'Pmullw', 'Pmuludq', 'Por', 'Psadbw', 'Pshufd',
+  'Pshufhw', 'Pshuflw', 'Pslld', 'Pslldq', 'Psllq', 'Psllw', 'Psrad', 'Psraw', 'Psrld', 'Psrldq', 'Psrlq', 'Psrlw',
+  'Psubb', 'Psubd', 'Psubq', 'Psubsb', 'Psubsw', 'Psubusb', 'Psubusw', 'Psubw', 'Punpckhbw', 'Punpckhdq',
+  'Punpckhqdq', 'Punpckhwd', 'Punpcklbw', 'Punpckldq', 'Punpcklqdq', 'Punpcklwd', 'Pxor', 'Shufpd', 'Shufps',
+  'Sqrtpd', 'Sqrtps', 'Sqrtsd', 'Sqrtss', 'Ucomisd', 'Ucomiss', 'Unpckhpd', 'Unpckhps', 'Unpcklpd', 'Unpcklps',
+  'Xorpd', 'Xorps',
+]);
 import { memInfo, opCount, opKind } from './insninfo';
 import type { Cpu } from './cpu';
 import * as M_fault from './fault';

@@ -4,8 +4,18 @@
 
 import { Formatter, Instruction, Mnemonic } from 'iced-x86';
 import * as iced from 'iced-x86';
+import { pickEnum } from './icedEnums';
 // Local aliases: a bundled CommonJS module's exports are getters; read each enum object once.
-const { CD, FS_, MN, OK, RG } = { CD: iced.Code, FS_: iced.FormatterSyntax, MN: iced.Mnemonic, OK: iced.OpKind, RG: iced.Register };
+const { FS_, OK, RG } = { FS_: iced.FormatterSyntax, OK: iced.OpKind, RG: iced.Register };
+const MN = pickEnum(iced.Mnemonic, [
+  'Call', 'Clc', 'Cld', 'Clflush', 'Cmc', 'Cmpsb', 'Cmpsd', 'Cmpsq', 'Cmpsw', 'Cpuid', 'Endbr64', 'Hlt', 'Int',
+  'Int1', 'Int3', 'Into', 'Jecxz', 'Jmp', 'Jrcxz', 'Lahf', 'Ldmxcsr', 'Leave', 'Lfence', 'Lodsb', 'Lodsd', 'Lodsq',
+  'Lodsw', 'Loop', 'Loope', 'Loopne', 'Mfence', 'Movsb', 'Movsd', 'Movsq', 'Movsw', 'Nop', 'Pause', 'Popf',
+  'Popfq', 'Prefetch', 'Prefetchnta', 'Prefetcht0', 'Prefetcht1', 'Prefetcht2', 'Prefetchw', 'Pushf', 'Pushfq',
+  'Rdtsc', 'Rdtscp', 'Ret', 'Sahf', 'Scasb', 'Scasd', 'Scasq', 'Scasw', 'Sfence', 'Stc', 'Std', 'Stmxcsr', 'Stosb',
+  'Stosd', 'Stosq', 'Stosw', 'Syscall', 'Ud0', 'Ud1', 'Ud2', 'Xgetbv',
+]);
+const CD = pickEnum(iced.Code, ['INVALID']);
 import { memInfo, nextInsn, opCount, opKind } from './insninfo';
 import type { Cpu } from './cpu';
 import * as M_stop from './stop';
