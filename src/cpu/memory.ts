@@ -41,9 +41,9 @@ export class PageBuf {
   code: Map<number, unknown> | null = null;
   /** An instruction decoded on the previous page runs into this one: writing here invalidates that page too. */
   crossInto = false;
-  constructor(owner: number, src?: Uint8Array) {
-    this.data = src ? new Uint8Array(src) : new Uint8Array(PAGE_SIZE);
-    this.dv = new DataView(this.data.buffer);
+  constructor(owner: number, src?: Uint8Array, share = false) {
+    this.data = share && src ? src : src ? new Uint8Array(src) : new Uint8Array(PAGE_SIZE);
+    this.dv = new DataView(this.data.buffer, this.data.byteOffset, PAGE_SIZE);
     this.owner = owner;
   }
 }
@@ -295,6 +295,23 @@ export class Memory {
       done += n;
     }
     return out;
+  }
+
+  /**
+   * Back page-aligned addr with `page` (PAGE_SIZE bytes, e.g. a slice of an executable file) without copying it:
+   * the page is shared read-only, and the first write gives this Memory its own copy, as a private file mapping.
+   * The caller must never change those bytes. addr must be mapped.
+   */
+  sharePage(addr: number, page: Uint8Array): void {
+    if (addr % PAGE_SIZE !== 0 || page.length !== PAGE_SIZE) throw new MemoryError('EINVAL', `sharePage: ${hex(addr)}+${hex(page.length)} is not one aligned page`, addr);
+    this.hostCheck(addr, PAGE_SIZE);
+    const pn = addr / PAGE_SIZE;
+    const old = this.pages.get(pn);
+    if (old && (old.code || old.crossInto)) CODE_GEN.v++;
+    this.pages.set(pn, new PageBuf(-1, page, true));
+    const i = pn & TLB_MASK;
+    this.rTag[i] = NaN; this.wTag[i] = NaN; this.xTag[i] = NaN;
+    if (this.watches.length) this.notifyWatches(addr, PAGE_SIZE, false);
   }
 
   /** Copy bytes in. Ignores permissions (but copy-on-write, code invalidation and watches apply). */

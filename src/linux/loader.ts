@@ -53,7 +53,7 @@ export function loadImage(mem: Memory, bytes: Uint8Array, name: string, opts: Lo
       const start = Math.floor((p.vaddr + bias) / 4096) * 4096;
       const end = Math.ceil((p.vaddr + bias + p.memsz) / 4096) * 4096;
       mem.map(start, end - start, protOf(p.flags));
-      if (p.filesz > 0) mem.pokeBytes(p.vaddr + bias, bytes.subarray(p.offset, p.offset + p.filesz));
+      if (p.filesz > 0) loadSegment(mem, bytes, p.vaddr + bias, p.offset, p.filesz);
       brk = Math.max(brk, end);
     }
   } catch (e) {
@@ -62,6 +62,29 @@ export function loadImage(mem: Memory, bytes: Uint8Array, name: string, opts: Lo
   }
   const sp = buildStack(mem, info, bias, opts);
   return { info, entry: info.entry + bias, sp, brk, bias };
+}
+
+/**
+ * Segment contents: whole pages are shared with the file bytes (copied on first write, like Linux's private file
+ * mapping; most of a Go binary's pages are never written, many never read), the partial first and last ones copied.
+ */
+function loadSegment(mem: Memory, file: Uint8Array, vaddr: number, offset: number, filesz: number): void {
+  const PAGE = 4096;
+  let a = vaddr, o = offset;
+  const end = vaddr + filesz;
+  // a page can be shared when it is whole inside the file range and its file offset is page-aligned
+  const aligned = (vaddr - offset) % PAGE === 0;
+  while (a < end) {
+    const pageEnd = Math.floor(a / PAGE) * PAGE + PAGE;
+    if (aligned && a % PAGE === 0 && pageEnd <= end) {
+      mem.sharePage(a, file.subarray(o, o + PAGE));
+    } else {
+      const n = Math.min(end, pageEnd) - a;
+      mem.pokeBytes(a, file.subarray(o, o + n));
+    }
+    o += pageEnd - a;
+    a = pageEnd;
+  }
 }
 
 function buildStack(mem: Memory, info: ElfInfo, bias: number, opts: LoadOptions): number {

@@ -175,3 +175,20 @@ test('exec pages and code invalidation on write', () => {
   m.poke8(0x10000, 0x90);
   assert.equal(m.execPage(0x10000).code, null);
 });
+
+test('sharePage: reads see the shared bytes, the first write copies them, the source never changes', () => {
+  const m = new Memory();
+  m.map(0x10000, 0x2000, PROT_READ | PROT_WRITE | PROT_EXEC);
+  const file = new Uint8Array(0x3000);
+  for (let i = 0; i < file.length; i++) file[i] = i & 0xff;
+  m.sharePage(0x11000, file.subarray(0x1000, 0x2000));
+  assert.equal(m.read8(0x11005), 5);
+  assert.equal(m.peek32(0x11004), 0x07060504);
+  m.write8(0x11005, 0xee);
+  assert.equal(m.read8(0x11005), 0xee);
+  assert.equal(file[0x1005], 5, 'the shared source is never written');
+  const c = m.clone();
+  assert.equal(c.read8(0x11005), 0xee);
+  assert.throws(() => m.sharePage(0x11001, file.subarray(0, 0x1000)), /not one aligned page/);
+  assert.throws(() => m.sharePage(0x20000, file.subarray(0, 0x1000)), /unmapped/);
+});
