@@ -164,8 +164,8 @@ function buildBlock(c: Cpu, rip: number, buf: PageBuf, pn: number, off: number, 
   try {
     dec.ip = BigInt(rip);
     while (ops.length < MAX_BLOCK) {
-      const pos = dec.position;
-      const addr = rip + pos;
+      const pos = next - rip; // not dec.position: every read of the decoder is a call into wasm
+      const addr = next;
       if (addr >= limit) break;
       if (ops.length > 0 && mem.marks.has(addr)) break;
       dec.decodeOut(scratch);
@@ -180,8 +180,9 @@ function buildBlock(c: Cpu, rip: number, buf: PageBuf, pn: number, off: number, 
       ops.push(t.op);
       addrs.push(addr);
       next = addr + len;
-      const fc = scratch.flowControl;
-      if (t.end || fc !== FC.Next) {
+      // translate() ends the block at every control-flow instruction (and #UD): only then is the flow asked for
+      if (t.end) {
+        const fc = scratch.flowControl;
         const direct = (fc === FC.ConditionalBranch || fc === FC.UnconditionalBranch) && !t.ud && scratch.opKind(0) === OK.NearBranch64;
         // A conditional branch continues the block at its fall-through (a side exit) while there is room, except
         // one back to the block's start: that closes a loop (Block.loop).

@@ -5,6 +5,7 @@ import { Instruction } from 'iced-x86';
 import * as iced from 'iced-x86';
 
 const MSE = iced.MemorySizeExt;
+const OK_MEMORY = iced.OpKind.Memory;
 
 export interface MemInfo {
   base: number; index: number; scale: number; seg: number;
@@ -30,6 +31,13 @@ function fillKinds(insn: Instruction): void {
 }
 export function opCount(insn: Instruction): number { if (kindSeq !== seq) fillKinds(insn); return nOps; }
 export function opKind(insn: Instruction, i: number): number { if (kindSeq !== seq) fillKinds(insn); return i < nOps ? kinds[i] : -1; }
+
+/** The instruction has an explicit memory operand (from the memoised operand kinds). */
+export function hasMemoryOperand(insn: Instruction): boolean {
+  if (kindSeq !== seq) fillKinds(insn);
+  for (let i = 0; i < nOps; i++) if (kinds[i] === OK_MEMORY) return true;
+  return false;
+}
 
 export function memInfo(insn: Instruction): MemInfo {
   if (memSeq !== seq) {

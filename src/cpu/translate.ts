@@ -8,15 +8,14 @@ import { pickEnum } from './icedEnums';
 // Local aliases: a bundled CommonJS module's exports are getters; read each enum object once.
 const { FS_, OK, RG } = { FS_: iced.FormatterSyntax, OK: iced.OpKind, RG: iced.Register };
 const MN = pickEnum(iced.Mnemonic, [
-  'Call', 'Clc', 'Cld', 'Clflush', 'Cmc', 'Cmpsb', 'Cmpsd', 'Cmpsq', 'Cmpsw', 'Cpuid', 'Endbr64', 'Hlt', 'Int',
+  'INVALID', 'Call', 'Clc', 'Cld', 'Clflush', 'Cmc', 'Cmpsb', 'Cmpsd', 'Cmpsq', 'Cmpsw', 'Cpuid', 'Endbr64', 'Hlt', 'Int',
   'Int1', 'Int3', 'Into', 'Jecxz', 'Jmp', 'Jrcxz', 'Lahf', 'Ldmxcsr', 'Leave', 'Lfence', 'Lodsb', 'Lodsd', 'Lodsq',
   'Lodsw', 'Loop', 'Loope', 'Loopne', 'Mfence', 'Movsb', 'Movsd', 'Movsq', 'Movsw', 'Nop', 'Pause', 'Popf',
   'Popfq', 'Prefetch', 'Prefetchnta', 'Prefetcht0', 'Prefetcht1', 'Prefetcht2', 'Prefetchw', 'Pushf', 'Pushfq',
   'Rdtsc', 'Rdtscp', 'Ret', 'Sahf', 'Scasb', 'Scasd', 'Scasq', 'Scasw', 'Sfence', 'Stc', 'Std', 'Stmxcsr', 'Stosb',
   'Stosd', 'Stosq', 'Stosw', 'Syscall', 'Ud0', 'Ud1', 'Ud2', 'Xgetbv',
 ]);
-const CD = pickEnum(iced.Code, ['INVALID']);
-import { memInfo, nextInsn, opCount, opKind } from './insninfo';
+import { hasMemoryOperand, memInfo, nextInsn, opCount, opKind } from './insninfo';
 import type { Cpu } from './cpu';
 import * as M_stop from './stop';
 const { STOP_HALT, STOP_SYSCALL } = M_stop;
@@ -96,7 +95,7 @@ export function translate(insn: Instruction, addr: number, d: Uint8Array, pos = 
   nextInsn();
   const m = insn.mnemonic;
   const next = addr + insn.length;
-  if (insn.code === CD.INVALID) {
+  if (m === MN.INVALID) { // the mnemonic of Code.INVALID: one call into wasm fewer than reading insn.code
     return { op: undefinedOp(addr, d.subarray(pos, pos + len), '(bad)', 'undefined instruction'), end: true, ud: true };
   }
   try {
@@ -107,7 +106,8 @@ export function translate(insn: Instruction, addr: number, d: Uint8Array, pos = 
     const pure = translateInteger(insn, m) ?? translateSse(insn, m);
     if (pure) {
       const t: Translated = { op: pure, end: false };
-      const base = memInfo(insn).base;
+      // shared unless RIP-relative (the memory operand is read only when there is one: each field is a wasm call)
+      const base = hasMemoryOperand(insn) ? memInfo(insn).base : RG.None;
       if (base !== RG.RIP && base !== RG.EIP && len === insn.length) {
         if (shared.size >= SHARED_MAX) shared.clear();
         shared.set(key, t);
