@@ -13,6 +13,7 @@ import type { PageBuf } from './memory';
 import * as M_memory from './memory';
 const { PageFault, PAGE_SIZE, CODE_GEN } = M_memory;
 import type { Op } from './operands';
+import { opKind } from './insninfo';
 import * as M_translate from './translate';
 const { translate } = M_translate;
 
@@ -176,14 +177,14 @@ function buildBlock(c: Cpu, rip: number, buf: PageBuf, pn: number, off: number, 
       }
       const len = scratch.length;
       if (addr + len > pageEnd && nextBuf) nextBuf.crossInto = true;
-      const t = translate(scratch, addr, bytes, pos, Math.max(len, 1));
+      const t = translate(scratch, addr, bytes, pos, len);
       ops.push(t.op);
       addrs.push(addr);
       next = addr + len;
       // translate() ends the block at every control-flow instruction (and #UD): only then is the flow asked for
       if (t.end) {
         const fc = scratch.flowControl;
-        const direct = (fc === FC.ConditionalBranch || fc === FC.UnconditionalBranch) && !t.ud && scratch.opKind(0) === OK.NearBranch64;
+        const direct = (fc === FC.ConditionalBranch || fc === FC.UnconditionalBranch) && !t.ud && opKind(scratch, 0) === OK.NearBranch64;
         // A conditional branch continues the block at its fall-through (a side exit) while there is room, except
         // one back to the block's start: that closes a loop (Block.loop).
         if (direct) { lastTarget = Number(scratch.nearBranchTarget); lastBranch = ops.length - 1; }

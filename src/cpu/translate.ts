@@ -85,18 +85,20 @@ function bytesKey(d: Uint8Array, pos: number, len: number): string {
 }
 
 /**
- * The closure for `insn`, decoded at `addr` from d[pos, pos+len) (len may be shorter than the instruction when
- * the bytes ran out). The bytes are passed as a range of the decoder's buffer: no copy per instruction.
+ * The closure for `insn`, `len` bytes decoded at `addr` from d[pos...] (the bytes are a range of the decoder's
+ * buffer: no copy per instruction; some may be missing when an invalid instruction ran out of them). Afterwards
+ * insninfo's memo (opKind, memInfo) describes `insn`.
  */
 export function translate(insn: Instruction, addr: number, d: Uint8Array, pos = 0, len = d.length - pos): Translated {
-  const key = bytesKey(d, pos, len);
+  nextInsn();
+  const n = Math.max(1, Math.min(len, d.length - pos)); // the bytes that are there
+  const key = bytesKey(d, pos, n);
   const hit = shared.get(key);
   if (hit !== undefined) return hit;
-  nextInsn();
   const m = insn.mnemonic;
-  const next = addr + insn.length;
+  const next = addr + len;
   if (m === MN.INVALID) { // the mnemonic of Code.INVALID: one call into wasm fewer than reading insn.code
-    return { op: undefinedOp(addr, d.subarray(pos, pos + len), '(bad)', 'undefined instruction'), end: true, ud: true };
+    return { op: undefinedOp(addr, d.subarray(pos, pos + n), '(bad)', 'undefined instruction'), end: true, ud: true };
   }
   try {
     const t = translateControl(insn, m, addr, next);
@@ -108,7 +110,7 @@ export function translate(insn: Instruction, addr: number, d: Uint8Array, pos = 
       const t: Translated = { op: pure, end: false };
       // shared unless RIP-relative (the memory operand is read only when there is one: each field is a wasm call)
       const base = hasMemoryOperand(insn) ? memInfo(insn).base : RG.None;
-      if (base !== RG.RIP && base !== RG.EIP && len === insn.length) {
+      if (base !== RG.RIP && base !== RG.EIP && n === len) {
         if (shared.size >= SHARED_MAX) shared.clear();
         shared.set(key, t);
       }
@@ -116,9 +118,9 @@ export function translate(insn: Instruction, addr: number, d: Uint8Array, pos = 
     }
     const op = translateMisc(insn, m, addr, next);
     if (op) return { op, end: false };
-    return { op: undefinedOp(addr, d.subarray(pos, pos + len), disasm(insn), 'not implemented by the emulator'), end: true, ud: true };
+    return { op: undefinedOp(addr, d.subarray(pos, pos + n), disasm(insn), 'not implemented by the emulator'), end: true, ud: true };
   } catch (e) {
-    return { op: undefinedOp(addr, d.subarray(pos, pos + len), disasm(insn), `not supported (${e instanceof Error ? e.message : e})`), end: true, ud: true };
+    return { op: undefinedOp(addr, d.subarray(pos, pos + n), disasm(insn), `not supported (${e instanceof Error ? e.message : e})`), end: true, ud: true };
   }
 }
 
