@@ -170,14 +170,14 @@ function buildBlock(c: Cpu, rip: number, buf: PageBuf, pn: number, off: number, 
       if (addr >= limit) break;
       if (ops.length > 0 && mem.marks.has(addr)) break;
       dec.decodeOut(scratch);
-      if (scratch.code === CD.INVALID && dec.lastError === DE.NoMoreBytes && needNext && !nextBuf) {
+      const len = scratch.length;
+      const t = translate(scratch, addr, bytes, pos, len);
+      if (t.ud && needNext && !nextBuf && scratch.code === CD.INVALID && dec.lastError === DE.NoMoreBytes) {
         // The instruction runs into a page we may not execute: fault on that page when we get there.
         if (ops.length > 0) break;
         throw new PageFault(pageEnd, 'exec', mem.protOf(pageEnd) >= 0);
       }
-      const len = scratch.length;
       if (addr + len > pageEnd && nextBuf) nextBuf.crossInto = true;
-      const t = translate(scratch, addr, bytes, pos, len);
       ops.push(t.op);
       addrs.push(addr);
       next = addr + len;
