@@ -9,17 +9,15 @@ const OK_MEMORY = iced.OpKind.Memory;
 
 export interface MemInfo {
   base: number; index: number; scale: number; seg: number;
-  /** Displacement as an unsigned 64-bit number (RIP-relative: the absolute address). */
-  dispU: number;
-  /** Displacement as a signed number. */
-  dispS: number;
+  /** Displacement, sign-extended (RIP-relative: the absolute address). */
+  disp: number;
   /** iced MemorySize and its size in bytes. */
   memSize: number; bytes: number;
 }
 
 let seq = 0, memSeq = -1, kindSeq = -1, nOps = 0;
 const kinds = [0, 0, 0, 0, 0];
-const mem: MemInfo = { base: 0, index: 0, scale: 1, seg: 0, dispU: 0, dispS: 0, memSize: 0, bytes: 0 };
+const mem: MemInfo = { base: 0, index: 0, scale: 1, seg: 0, disp: 0, memSize: 0, bytes: 0 };
 
 /** Start of a new instruction (translate() calls it): drops the memo. */
 export function nextInsn(): void { seq++; }
@@ -39,13 +37,18 @@ export function hasMemoryOperand(insn: Instruction): boolean {
   return false;
 }
 
+/** Bytes of each iced MemorySize, asked of iced once per size (each ask is a call into wasm). */
+const memSizeBytes: number[] = [];
+function sizeOf(memSize: number): number { return (memSizeBytes[memSize] ??= MSE.size(memSize)); }
+
 export function memInfo(insn: Instruction): MemInfo {
   if (memSeq !== seq) {
     memSeq = seq;
-    const d = insn.memoryDisplacement;
+    // iced gives the displacement as a signed 64-bit BigInt (the absolute address when RIP-relative): one conversion
+    const d = Number(insn.memoryDisplacement);
     mem.base = insn.memoryBase; mem.index = insn.memoryIndex; mem.scale = insn.memoryIndexScale;
-    mem.seg = insn.memorySegment; mem.dispU = Number(d); mem.dispS = Number(BigInt.asIntN(64, d));
-    mem.memSize = insn.memorySize; mem.bytes = MSE.size(mem.memSize);
+    mem.seg = insn.memorySegment; mem.disp = d;
+    mem.memSize = insn.memorySize; mem.bytes = sizeOf(mem.memSize);
   }
   return mem;
 }

@@ -614,11 +614,11 @@ function lea(insn: Instruction): Op {
   // modulo 2^64, and without the segment base.
   let calc: (c: Cpu) => number; // returns low half, high in c.th
   if (base === RG.RIP || base === RG.EIP) {
-    const v = memInfo(insn).dispU;
+    const v = memInfo(insn).disp;
     const lo = lowOf(v), hi = highOf(v);
     calc = c => { c.th = hi; return lo; };
   } else {
-    const disp = memInfo(insn).dispS;
+    const disp = memInfo(insn).disp;
     const b = gprInfo(base), x = gprInfo(memInfo(insn).index), s = memInfo(insn).scale;
     const bi = b ? b.ri : -1, xi = x ? x.ri : -1;
     calc = c => {

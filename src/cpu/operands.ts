@@ -63,12 +63,12 @@ export function eaOf(c: Cpu, l: Loc): number {
 function memLoc(insn: Instruction, sz: number): Loc {
   const mi = memInfo(insn);
   if (mi.seg === RG.FS || mi.seg === RG.GS) return new Loc(L_MEM, sz, 0, false, makeEA(insn), 0, 0, AM_CALL, 0, 0, 1, 0);
-  if (mi.base === RG.RIP) return new Loc(L_MEM, sz, 0, false, null, 0, 0, AM_ABS, 0, 0, 1, mi.dispU);
+  if (mi.base === RG.RIP) return new Loc(L_MEM, sz, 0, false, null, 0, 0, AM_ABS, 0, 0, 1, mi.disp);
   const b = gprInfo(mi.base), x = gprInfo(mi.index);
   if ((b && b.sz !== 8) || (x && x.sz !== 8) || (!b && x)) return new Loc(L_MEM, sz, 0, false, makeEA(insn), 0, 0, AM_CALL, 0, 0, 1, 0);
-  if (b && x) return new Loc(L_MEM, sz, 0, false, null, 0, 0, AM_BASE_INDEX, b.ri, x.ri, mi.scale, mi.dispS);
-  if (b) return new Loc(L_MEM, sz, 0, false, null, 0, 0, AM_BASE, b.ri, 0, 1, mi.dispS);
-  return new Loc(L_MEM, sz, 0, false, null, 0, 0, AM_ABS, 0, 0, 1, mi.dispS);
+  if (b && x) return new Loc(L_MEM, sz, 0, false, null, 0, 0, AM_BASE_INDEX, b.ri, x.ri, mi.scale, mi.disp);
+  if (b) return new Loc(L_MEM, sz, 0, false, null, 0, 0, AM_BASE, b.ri, 0, 1, mi.disp);
+  return new Loc(L_MEM, sz, 0, false, null, 0, 0, AM_ABS, 0, 0, 1, mi.disp);
 }
 
 const noEA: EA = () => 0;
@@ -107,10 +107,10 @@ export function makeEA(insn: Instruction): EA {
   const seg = memInfo(insn).seg;
   let inner: EA;
   if (base === RG.RIP || base === RG.EIP) {
-    const abs = memInfo(insn).dispU % (base === RG.EIP ? TWO32 : 2 ** 64);
+    const abs = memInfo(insn).disp % (base === RG.EIP ? TWO32 : 2 ** 64);
     inner = () => abs;
   } else {
-    const d = memInfo(insn).dispS;
+    const d = memInfo(insn).disp;
     const b = gprInfo(base), x = gprInfo(index);
     const a32 = (b && b.sz === 4) || (x && x.sz === 4);
     if (a32) {
