@@ -1,0 +1,89 @@
+// The CLI's start from V8's code cache (src/boot/codeCache.ts), on a copy of dist/ so the repository's own cache
+// is left alone: the cache is made, upgraded once by a run of a program, survives corruption, and never changes
+// what a program prints.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+const DIST = join(ROOT, 'dist');
+
+/** A copy of dist/ in a fresh folder (samples/ beside it, as in the repository: the model's library is there). */
+function copyOfDist(): string {
+  const top = mkdtempSync(join(tmpdir(), 'gosyscall-cache-'));
+  const dir = join(top, 'dist');
+  mkdirSync(dir);
+  for (const f of ['cli.js', 'cliMain.js', 'iced_x86_bg.wasm']) copyFileSync(join(DIST, f), join(dir, f));
+  symlinkSync(join(ROOT, 'samples'), join(top, 'samples'));
+  return dir;
+}
+
+function cli(dir: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+  const r = spawnSync(process.execPath, [join(dir, 'cli.js'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60000, env: { ...process.env, ...env } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** The cache file's header: the bundle's key and whether a program had run when it was saved. */
+function header(file: string): string {
+  const b = readFileSync(file);
+  return b.toString('utf8', 4, 4 + b.readUInt32LE(0));
+}
+
+test('code cache: made by the first run, upgraded once by a run of a program, then reused as it is', () => {
+  const dir = copyOfDist();
+  try {
+    const cache = join(dir, 'cliMain.js.v8cache');
+    assert.equal(existsSync(cache), false);
+    assert.equal(cli(dir, ['--help']).code, 0);
+    assert.match(header(cache), /\|cold$/, 'a run that ran no program saves a cold cache');
+    const coldSize = statSync(cache).size;
+
+    const hello = join(ROOT, 'samples', 'hello.s');
+    const r = cli(dir, ['run', hello]);
+    assert.deepEqual([r.code, r.out, r.err], [0, 'hello, world\n', '']);
+    assert.match(header(cache), /\|warm$/, 'the first run of a program replaces it with a warm one');
+    assert.ok(statSync(cache).size > coldSize, 'the warm cache holds the functions the run compiled');
+
+    const before = readFileSync(cache);
+    assert.equal(cli(dir, ['run', hello]).code, 0);
+    assert.deepEqual(readFileSync(cache), before, 'a usable warm cache is left as it is');
+  } finally {
+    rmSync(dirname(dir), { recursive: true, force: true });
+  }
+});
+
+test('code cache: a corrupt or stale cache is replaced, and output is the same with, without and after it', () => {
+  const dir = copyOfDist();
+  try {
+    const cache = join(dir, 'cliMain.js.v8cache');
+    const blocking = join(ROOT, 'samples', 'blocking.s');
+    const plain = cli(dir, ['trace', blocking, '--json'], { GOSYSCALL_NO_CODE_CACHE: '1' });
+    assert.equal(plain.code, 0);
+    assert.equal(existsSync(cache), false, 'GOSYSCALL_NO_CODE_CACHE neither reads nor writes a cache');
+
+    const first = cli(dir, ['trace', blocking, '--json']);
+    assert.equal(first.out, plain.out, 'the trace is byte for byte the same');
+    // right key, garbage data: V8 rejects it, the run goes on and a good cache replaces it
+    const key = header(cache);
+    const head = Buffer.from(key, 'utf8');
+    const len = Buffer.alloc(4);
+    len.writeUInt32LE(head.length, 0);
+    writeFileSync(cache, Buffer.concat([len, head, Buffer.from('not a V8 code cache at all')]));
+    const corrupt = cli(dir, ['trace', blocking, '--json']);
+    assert.deepEqual([corrupt.code, corrupt.out], [0, plain.out]);
+    assert.ok(statSync(cache).size > 10_000, 'the corrupt cache was replaced');
+    // a different bundle (another build) never uses the old cache: its key names the bundle's size and time
+    writeFileSync(join(dir, 'cliMain.js'), readFileSync(join(dir, 'cliMain.js'), 'utf8') + '\n// rebuilt\n');
+    const rebuilt = cli(dir, ['trace', blocking, '--json']);
+    assert.deepEqual([rebuilt.code, rebuilt.out], [0, plain.out]);
+    assert.notEqual(header(cache), key);
+    // truncated to nothing: read as no cache
+    writeFileSync(cache, Buffer.alloc(2));
+    assert.equal(cli(dir, ['trace', blocking, '--json']).out, plain.out);
+  } finally {
+    rmSync(dirname(dir), { recursive: true, force: true });
+  }
+});
