@@ -107,6 +107,7 @@ const MAX_BLOCK = 48;
 /** Bytes of code a block may start instructions in (48 instructions rarely need more). */
 const WINDOW = 240;
 const scratch = new Instruction();
+const NO_EXITS: number[] = [];
 /** The bytes a block is decoded from, copied here first: the Decoder copies them again, so one buffer serves all. */
 const windowBuf = new Uint8Array(WINDOW + 15 + 15);
 
@@ -161,7 +162,8 @@ function buildBlock(c: Cpu, rip: number, buf: PageBuf, pn: number, off: number, 
   const dec = new Decoder(64, bytes, DecoderOptions.None);
   const ops: Op[] = [], addrs: number[] = [];
   let next = rip, lastTarget = -1, lastBranch = -1, canGrow = false;
-  const exitIdx: number[] = [];
+  // only a superblock has side exits: other blocks share one empty list (never written)
+  const exitIdx: number[] = superblock ? [] : NO_EXITS;
   try {
     dec.ip = BigInt(rip);
     while (ops.length < MAX_BLOCK) {

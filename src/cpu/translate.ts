@@ -78,10 +78,20 @@ export function undefinedOp(addr: number, bytes: Uint8Array, text: string, why: 
 const shared = new Map<string, Translated>();
 const SHARED_MAX = 200_000;
 
-function bytesKey(d: Uint8Array, pos: number, len: number): string {
-  let k = '';
-  for (let i = pos; i < pos + len; i++) k += String.fromCharCode(d[i]);
-  return k;
+/** The instruction's bytes as a string key: one string, not one per byte (most instructions are 1-8 bytes). */
+function bytesKey(d: Uint8Array, p: number, len: number): string {
+  const f = String.fromCharCode;
+  switch (len) {
+    case 1: return f(d[p]);
+    case 2: return f(d[p], d[p + 1]);
+    case 3: return f(d[p], d[p + 1], d[p + 2]);
+    case 4: return f(d[p], d[p + 1], d[p + 2], d[p + 3]);
+    case 5: return f(d[p], d[p + 1], d[p + 2], d[p + 3], d[p + 4]);
+    case 6: return f(d[p], d[p + 1], d[p + 2], d[p + 3], d[p + 4], d[p + 5]);
+    case 7: return f(d[p], d[p + 1], d[p + 2], d[p + 3], d[p + 4], d[p + 5], d[p + 6]);
+    case 8: return f(d[p], d[p + 1], d[p + 2], d[p + 3], d[p + 4], d[p + 5], d[p + 6], d[p + 7]);
+    default: return f(...d.subarray(p, p + len));
+  }
 }
 
 /**
