@@ -23,7 +23,7 @@ const { arithFlags, CF, cond, getCF, K_DEC, K_IMUL, K_INC, K_RES, K_SUB, materia
 import * as M_fault from './fault';
 const { FaultSignal } = M_fault;
 import type { Op } from './operands';
-import { Loc } from './operands';
+import { newLoc } from './operands';
 import * as M_operands from './operands';
 const { AM_CALL, eaOf, gprInfo, L_IMM, L_MEM, L_REG, loc, maskOf, rd64, rdAny, rdN, wr64, wrAny, wrN } = M_operands;
 
@@ -706,7 +706,7 @@ function cmpxchg(insn: Instruction): Op {
   const d = loc(insn, 0), s = loc(insn, 1), sz = d.sz;
   const fop = ALU_KIND[CMP] | (sz << 4), m = maskOf(sz);
   const ea = d.k === L_MEM ? d.ea : null;
-  const acc = new Loc(L_REG, sz, RAX, false, null, 0, 0, AM_CALL, 0, 0, 1, 0);
+  const acc = newLoc(L_REG, sz, RAX, false, null, 0, 0, AM_CALL, 0, 0, 1, 0);
   return c => {
     const a = ea ? ea(c) : 0;
     if (ea) c.memory.checkWrite(a, sz); // the destination is always written (locked cycle)
