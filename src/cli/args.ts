@@ -61,7 +61,7 @@ function intArg(name: string, v: string, min: number, max: number): number {
 export const USAGE = `usage:
   gosyscall run PROGRAM [--stdin TEXT] [--root DIR] [--gomaxprocs N] [--max-instructions N] [--stats] [-- ARGS...]
   gosyscall trace PROGRAM [--json] [same options]
-  gosyscall asm FILE.s... [-o OUT.elf] [--listing]
+  gosyscall asm FILE.s... [-o OUT.elf] [--listing] [--as PATH]   (FILE - reads the source from stdin)
   gosyscall disasm PROGRAM [--syntax plan9|intel|gnu] [--symbol NAME]
 PROGRAM is a Plan 9 assembly model program (.s) or a static linux/amd64 ELF.
 `;

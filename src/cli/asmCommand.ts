@@ -22,7 +22,8 @@ function assembleProgram(files: { path: string; text: string }[], opts: Paramete
   return { ok: m.ok, diagnostics: m.diagnostics, image: m.image } as AssembleResult;
 }
 
-const USAGE_ASM = 'usage: gosyscall asm FILE.s... [-o OUT.elf] [--listing] [-I DIR] [-D NAME[=VALUE]] [--entry SYMBOL]';
+const USAGE_ASM = 'usage: gosyscall asm FILE.s... [-o OUT.elf] [--listing] [-I DIR] [-D NAME[=VALUE]] [--entry SYMBOL] [--as PATH]\n' +
+  '  (FILE - reads the source from standard input; --as PATH names it in messages and for #include, as an editor\'s unsaved text)';
 const USAGE_DISASM = 'usage: gosyscall disasm PROGRAM [--syntax plan9|intel|gnu] [--symbol NAME]';
 
 function fail(msg: string, code = 2): number {
@@ -32,7 +33,7 @@ function fail(msg: string, code = 2): number {
 
 function out(s: string): void { process.stdout.write(s); }
 
-interface AsmArgs { files: string[]; output?: string; listing: boolean; includes: string[]; defines: Record<string, string>; entry?: string; debug: boolean }
+interface AsmArgs { files: string[]; output?: string; listing: boolean; includes: string[]; defines: Record<string, string>; entry?: string; debug: boolean; as?: string }
 
 function parseAsmArgs(argv: string[]): AsmArgs | string {
   const a: AsmArgs = { files: [], listing: false, includes: [], defines: {}, debug: false };
@@ -45,6 +46,7 @@ function parseAsmArgs(argv: string[]): AsmArgs | string {
       else if (s === '-I' || s === '--include') a.includes.push(value());
       else if (s === '-D' || s === '--define') { const d = value(); const eq = d.indexOf('='); if (eq < 0) a.defines[d] = ''; else a.defines[d.slice(0, eq)] = d.slice(eq + 1); }
       else if (s === '--entry') a.entry = value();
+      else if (s === '--as') a.as = value();
       else if (s === '--debug') a.debug = true;
       else if (s.startsWith('-') && s !== '-') return `unknown option ${s}\n${USAGE_ASM}`;
       else a.files.push(s);
@@ -53,6 +55,8 @@ function parseAsmArgs(argv: string[]): AsmArgs | string {
     }
   }
   if (a.files.length === 0) return `no input files\n${USAGE_ASM}`;
+  if (a.files.filter((f) => f === '-').length > 1) return `standard input (-) can be read once\n${USAGE_ASM}`;
+  if (a.as !== undefined && !a.files.includes('-')) return `--as names standard input (-), which is not among the files\n${USAGE_ASM}`;
   return a;
 }
 
@@ -63,6 +67,11 @@ export async function asmCommand(argv: string[]): Promise<number> {
   try {
     const files: { path: string; text: string }[] = [];
     for (const f of args.files) {
+      if (f === '-') {
+        // #include "x.h" resolves against the directory of the file the text stands for
+        files.push({ path: args.as ?? '<stdin>', text: fs.readFileSync(0, 'utf8') });
+        continue;
+      }
       try {
         const st = fs.statSync(f);
         if (!st.isFile()) return fail(`${f}: not a file`);

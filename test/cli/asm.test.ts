@@ -18,8 +18,8 @@ const [cmd, ...args] = process.argv.slice(2);
 (cmd === 'asm' ? m.asmCommand(args) : m.disasmCommand(args)).then(c => { process.exitCode = c; });
 `);
 
-function gosyscall(cmd: 'asm' | 'disasm', args: string[]) {
-  return spawnSync(process.execPath, [RUNNER, cmd, ...args], { encoding: 'utf8', cwd: TMP, timeout: 60000 });
+function gosyscall(cmd: 'asm' | 'disasm', args: string[], input?: string) {
+  return spawnSync(process.execPath, [RUNNER, cmd, ...args], { encoding: 'utf8', cwd: TMP, timeout: 60000, input });
 }
 
 test('asm -o writes an executable ELF that runs', () => {
@@ -54,6 +54,24 @@ test('asm errors: FILE:LINE:COL: message on stderr, exit 2, no stack trace', () 
   const lines = r.stderr.trimEnd().split('\n');
   assert.deepEqual(lines.map(l => l.replace(/: .*/, '')), [`${bad}:2:2`, `${bad}:3:6`, `${bad}:4:2`]);
   assert.ok(!/\n\s+at /.test(r.stderr));
+});
+
+test('asm - --as PATH: the source from standard input (an editor\'s unsaved text), named PATH, includes beside it', () => {
+  const dir = path.join(TMP, 'stdin');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'consts.h'), '#define NR_getpid 39\n');
+  const named = path.join(dir, 'edited.s');
+  fs.writeFileSync(named, 'this text on disk is not what gets assembled\n');
+  const good = '#include "consts.h"\nTEXT _start(SB),4,$0\n\tMOVQ $NR_getpid, AX\n\tSYSCALL\n\tMOVQ $60, AX\n\tSYSCALL\n';
+  const ok = gosyscall('asm', ['-', '--as', named, '-o', path.join(dir, 'ok.elf')], good);
+  assert.deepEqual([ok.status, ok.stderr], [0, '']);
+  const bad = gosyscall('asm', ['-', '--as', named, '-o', path.join(dir, 'bad.elf')], good.replace('MOVQ $60, AX', 'MOVQ $60'));
+  assert.equal(bad.status, 2);
+  assert.equal(bad.stderr.trimEnd().split('\n').map(l => l.replace(/: .*/, '')).join(), `${named}:5:2`);
+  const two = gosyscall('asm', ['-', '-'], good);
+  assert.deepEqual([two.status, /standard input \(-\) can be read once/.test(two.stderr)], [2, true]);
+  const stray = gosyscall('asm', [FIXTURE, '--as', named]);
+  assert.deepEqual([stray.status, /--as names standard input/.test(stray.stderr)], [2, true]);
 });
 
 test('bad usage: exit 2 with a gosyscall: message', () => {

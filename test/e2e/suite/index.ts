@@ -125,6 +125,20 @@ export async function run(): Promise<void> {
     if (!/\*\*write\*\*/.test(text)) throw new Error(`hover on line ${line + 1} says ${JSON.stringify(text)}, want write`);
   });
 
+  await t('a mistake typed into hello.s shows in Problems before saving, and goes when undone', async () => {
+    const doc = await vscode.workspace.openTextDocument(hello!);
+    const editor = await vscode.window.showTextDocument(doc);
+    const line = doc.getText().split(/\r?\n/).findIndex(l => /^\s*SYSCALL\b|CALL\s/.test(l));
+    if (line < 0) throw new Error('hello.s has no CALL or SYSCALL line');
+    const ours = () => vscode.languages.getDiagnostics(doc.uri).filter(d => d.source === 'gosyscall asm');
+    if (ours().length) throw new Error(`hello.s has diagnostics before the edit: ${ours().map(d => d.message).join('; ')}`);
+    await editor.edit(e => e.insert(new vscode.Position(line, 0), '\tMOVQ $1\n'));
+    if (!doc.isDirty) throw new Error('the edit did not make hello.s dirty');
+    await until('a diagnostic on the typed line', () => ours().some(d => d.range.start.line === line), 20_000);
+    await vscode.commands.executeCommand('undo');
+    await until('the diagnostic gone after undo', () => !doc.isDirty && ours().length === 0, 20_000);
+  });
+
   await t('Open Samples opens hello.s', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('gosyscall.openSamples');
