@@ -105,10 +105,9 @@ function loadElf(path: string, opts: LaunchOptions, io: KernelIO, shownName?: st
     kind: 'elf', kernel, info: real.info, sched: real.sched, virtualSources: new Map(), isNative: () => false,
     sourcePathFor: (p) => real.sourcePathFor(p), unwind: real.unwind, warnings: [], get notes() { return real.warnings; },
     runtimeHooks: real.runtimeHooks, goroutineOf: real.goroutineOf, inlineDepth: real.inlineDepth, reader: real.reader,
-    tracer: () => {
-      const reader = real.reader?.();
-      return reader && real.binary && io.trace ? new RealTracer(kernel, reader, real.binary, real.runtimeHooks ?? {}, (ev) => io.trace!.emit(ev)) : undefined;
-    },
+    // the tracer makes the reader (reads DWARF) when the runtime first has Gs and Ps, not at load
+    tracer: () => real.binary && real.reader && io.trace
+      ? new RealTracer(kernel, real.reader, real.binary, real.runtimeHooks ?? {}, (ev) => io.trace!.emit(ev)) : undefined,
   };
 }
 

@@ -82,9 +82,13 @@ export function realProgramInfo(bytes: Uint8Array, path: string, kernel: Kernel)
   const bin = r.binary;
   const info = new GoDebugInfo(bin);
   const read = readMemoryOf({ peekBytes: (a, n) => kernel.memory.peekBytes(a, n) });
-  // The memory reader needs the runtime's layout from DWARF (~100 ms to parse): made on first use, so a plain
-  // `gosyscall run` (no trace, no scheduler view) never pays for it.
+  // The memory reader needs the runtime's layout from DWARF (~50 ms to parse): made on first use, so a plain
+  // `gosyscall run` (no trace, no scheduler view) never pays for it, nor a program stopped at its entry point.
   let mr: ReturnType<typeof MemoryReader.create> | undefined;
+  // Before the runtime has its first M, G or P (allm, allglen, allp: addresses from the symbol table) its state is
+  // all zeros: the answers below need no reader then.
+  const word = (name: string, off = 0) => { const a = bin.symbol(name)?.addr; return a === undefined ? 0 : readU64(read, a + off) ?? 0; };
+  const runtimeStarted = () => mr !== undefined || word('runtime.allm') !== 0 || word('runtime.allglen') !== 0 || word('runtime.allp', 8) !== 0;
   const memoryReader = () => (mr ??= MemoryReader.create(bin, read, {
     now: () => kernel.clockNs,
     syscallOf: (tid) => { const t = kernel.thread(tid); return t?.sys ? syscallNameOf(t.sys.nr) : null; },
@@ -92,12 +96,14 @@ export function realProgramInfo(bytes: Uint8Array, path: string, kernel: Kernel)
   }));
   const sched: SchedulerSource = {
     snapshot: () => {
+      if (!runtimeStarted()) return { gs: [], ms: [], ps: [], sched: { runq: [], npidle: 0, nmidle: 0, nmspinning: 0 }, t: kernel.clockNs, source: 'memory' };
       const m = memoryReader();
       if (!m.reader) throw new Error(m.error);
       return m.reader.snapshot();
     },
   };
   kernel.identify = (t) => {
+    if (!runtimeStarted()) return { m: t.index, p: null, g: null };
     const reader = memoryReader().reader;
     if (!reader) return { m: t.index, p: null, g: null };
     const id = reader.identify(t.cpu.fsBase);
@@ -105,8 +111,12 @@ export function realProgramInfo(bytes: Uint8Array, path: string, kernel: Kernel)
   };
   return {
     info, sched, sourcePathFor: (p) => info.match(p),
-    // without DWARF the runtime's offsets come from a built-in table: the Debug Console says so
+    // without DWARF the runtime's offsets come from a built-in table: the Debug Console says so. Whether there is
+    // DWARF at all is known from the section table; reading it (~50 ms) waits until the runtime is looked at.
     get warnings() {
+      if (bin.elf.section('.debug_info') || bin.elf.section('.zdebug_info')) {
+        if (!mr) return [...bin.warnings];
+      }
       const m = memoryReader();
       if (!m.reader) return [...bin.warnings, m.error];
       return m.reader.layout.source === 'builtin' && !bin.warnings.includes(m.reader.note) ? [...bin.warnings, m.reader.note] : [...bin.warnings];
@@ -114,6 +124,7 @@ export function realProgramInfo(bytes: Uint8Array, path: string, kernel: Kernel)
     binary: bin, reader: () => memoryReader().reader,
     inlineDepth: (pc) => bin.lookupPC(pc)?.frames.length ?? 0,
     goroutineOf: (t) => {
+      if (!runtimeStarted()) return undefined;
       const reader = memoryReader().reader;
       if (!reader) return undefined;
       const id = reader.identify(t.cpu.fsBase);

@@ -39,11 +39,20 @@ export class RealTracer {
   /** New hook addresses (a handoffp return address): the Machine re-syncs its breakpoints. */
   onHooksChanged: () => void = () => {};
 
-  constructor(private readonly kernel: Kernel, private readonly reader: MemoryReader, private readonly bin: GoBinary,
+  /** The runtime's memory reader, once made (it reads DWARF: ~50 ms, so not before there is something to read). */
+  private madeReader: MemoryReader | undefined;
+
+  constructor(private readonly kernel: Kernel, private readonly readerOf: () => MemoryReader | undefined, private readonly bin: GoBinary,
     hooks: RuntimeHooks, private readonly emit: (ev: TraceEventBody) => void) {
     if (hooks.exitsyscallfast) this.entryHooks.set(hooks.exitsyscallfast, 'exitsyscallfast');
     if (hooks.exitsyscall0) this.entryHooks.set(hooks.exitsyscall0, 'exitsyscall0');
     if (hooks.handoffp) this.entryHooks.set(hooks.handoffp, 'handoffp');
+  }
+
+  private get reader(): MemoryReader {
+    const r = (this.madeReader ??= this.readerOf());
+    if (!r) throw new Error('the Go runtime cannot be read in this program');
+    return r;
   }
 
   /** Start watching (the status words of the Gs and Ps that exist, and the lists, to follow new ones). */
@@ -100,9 +109,9 @@ export class RealTracer {
    */
   private follow(): void {
     const mem = this.kernel.memory;
-    const t = this.reader.watchTargets().targets;
-    const allglen = t?.allglenAddr ?? this.reader.binary.symbol('runtime.allglen')?.addr;
-    const allp = t?.allpAddr ?? this.reader.binary.symbol('runtime.allp')?.addr;
+    // the lists' own addresses come from the symbol table: watching them needs no DWARF
+    const allglen = this.bin.symbol('runtime.allglen')?.addr;
+    const allp = this.bin.symbol('runtime.allp')?.addr;
     const list = (addr: number | undefined, len: number) => {
       if (!addr || !len || this.watchedLists.has(addr)) return;
       this.watchedLists.add(addr);
@@ -110,6 +119,13 @@ export class RealTracer {
     };
     list(allglen, 8);
     list(allp, 24);
+    // Until the runtime has a G or a P there is nothing else to watch, and the reader (DWARF) can wait: a program
+    // stopped at its entry point is ready sooner.
+    if (!this.madeReader && !this.nonZero(allglen) && !this.nonZero(allp !== undefined ? allp + 8 : undefined)) return;
+    const reader = this.madeReader ?? this.readerOf();
+    if (!reader) return; // no layout for this runtime: no scheduler events (the Debug Console says why)
+    this.madeReader = reader;
+    const t = reader.watchTargets().targets;
     if (!t) return; // before the runtime set its lists up
     list(t.allpArray.addr, t.allpArray.len);
     for (const g of t.gs) {
@@ -122,6 +138,12 @@ export class RealTracer {
       this.ps.set(p.addr, { id: p.id, status: this.readP(p.addr) });
       this.statusWatch(mem.addWriteWatch(p.statusAddr, t.pStatusSize, () => this.onP(p.addr), { observe: !this.mayStop }));
     }
+  }
+
+  /** The 8-byte word at addr is not zero (an unmapped or unknown address counts as zero). */
+  private nonZero(addr: number | undefined): boolean {
+    if (addr === undefined) return false;
+    try { return this.kernel.memory.peekBytes(addr, 8).some((b) => b !== 0); } catch { return false; }
   }
 
   private statusWatch(id: number): void {
@@ -171,6 +193,7 @@ export class RealTracer {
 
   /** Thread t is at addr, one of hookAddrs(), before executing it. */
   onHook(t: Thread, addr: number): void {
+    if (!(this.madeReader ??= this.readerOf())) return; // no layout for this runtime: no events
     const kind = this.entryHooks.get(addr);
     const c = t.cpu;
     // Go's register ABI: the first pointer argument is in AX
