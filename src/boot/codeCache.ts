@@ -14,7 +14,8 @@ import { WARM } from './warm';
 /** Where the cache of `bundle` lives: beside it, or in the temp folder when that is not writable. */
 function cachePaths(bundle: string): string[] {
   const name = path.basename(bundle) + '.v8cache';
-  return [bundle + '.v8cache', path.join(os.tmpdir(), `gosyscall-${os.userInfo().uid}`, name)];
+  // the uid keeps users apart in a shared temp folder (process.getuid: no /etc/passwd lookup, unlike os.userInfo)
+  return [bundle + '.v8cache', path.join(os.tmpdir(), `gosyscall-${process.getuid?.() ?? 'user'}`, name)];
 }
 
 /** V8 checks a cache against the source's length, its own version and flags, not the text: the key adds the rest. */

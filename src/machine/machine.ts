@@ -106,6 +106,7 @@ export class Machine extends EventEmitter {
   private outputHighWater = 0;
   private frameCache = new Map<number, { tid: number; frame: FrameInfo; raw: RawFrame }>();
   private sourceRefs = new Map<string, number>();
+  private readonly sourceRefCache = new Map<string, SourceRef>();
   /** Every reported stop by position: reverse continue comes back to them (snapshots sit exactly there). */
   private stopLog = new Map<number, StopInfo>();
   /** Replaying for reverse continue: stops are collected, log points and output stay silent. */
@@ -130,6 +131,7 @@ export class Machine extends EventEmitter {
   /** Load a .s model program, an ELF, or a .go file/package (built first). Throws an Error with a clear message. */
   async load(program: string, opts: LaunchOptions, progress: (msg: string) => void = () => {}): Promise<void> {
     this.opts = opts;
+    this.sourceRefCache.clear();
     const prog = await loadProgram(program, opts, {
       trace: this.trace,
       stdout: (b) => this.guestOutput('stdout', b),
@@ -1272,13 +1274,19 @@ export class Machine extends EventEmitter {
   // ---- sources ----
 
   sourceRef(file: string): SourceRef {
+    // asked for every instruction of a Disassembly view and every frame: made once per file
+    let r = this.sourceRefCache.get(file);
+    if (r) return r;
     const doc = this.prog?.virtualSources.get(file);
     if (doc) {
       let ref = this.sourceRefs.get(file);
       if (!ref) { ref = this.sourceRefs.size + 1; this.sourceRefs.set(file, ref); }
-      return { path: file, name: file.split('/').pop() ?? file, reference: ref };
+      r = Object.freeze({ path: file, name: file.split('/').pop() ?? file, reference: ref });
+    } else {
+      r = Object.freeze({ path: file, name: file.replace(/\\/g, '/').split('/').pop() ?? file });
     }
-    return { path: file, name: file.replace(/\\/g, '/').split('/').pop() ?? file };
+    this.sourceRefCache.set(file, r);
+    return r;
   }
   sourceRefFor(path: string): SourceRef { return this.sourceRef(this.prog?.sourcePathFor(path) ?? path); }
   sourcePathOf(ref: number): string | undefined {
@@ -1347,7 +1355,10 @@ export class Machine extends EventEmitter {
   // ---- memory ----
 
   private peek(addr: number, len: number): Uint8Array | undefined {
-    try { return this.kernel.memory.peekBytes(addr, len); } catch { return undefined; }
+    const mem = this.kernel.memory;
+    // asked first: the Disassembly view reads around code and often past a mapping, and a thrown error is slow
+    if (!mem.isMapped(addr, len)) return undefined;
+    try { return mem.peekBytes(addr, len); } catch { return undefined; }
   }
   private read64(addr: number): number | undefined {
     const b = this.peek(addr, 8);
