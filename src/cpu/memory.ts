@@ -602,7 +602,9 @@ export class Memory {
 
   private isMappedPages(s: number, e: number): boolean {
     let p = s;
-    for (const r of this.regions) {
+    const rs = this.regions;
+    for (let i = 0; i < rs.length; i++) {
+      const r = rs[i];
       if (r.end <= p) continue;
       if (r.start > p) return false;
       p = r.end;
@@ -618,7 +620,9 @@ export class Memory {
 
   private committedIn(s: number, e: number): number {
     let n = 0;
-    for (const r of this.regions) {
+    const rs = this.regions;
+    for (let i = 0; i < rs.length; i++) {
+      const r = rs[i];
       if (r.prot !== PROT_NONE && r.start < e && s < r.end) n += Math.min(e, r.end) - Math.max(s, r.start);
     }
     return n;
@@ -651,7 +655,8 @@ export class Memory {
     if (e - s < this.pages.size) {
       for (let p = s; p < e; p++) { const b = this.pages.get(p); if (b) { if (b.code) CODE_GEN.v++; this.pages.delete(p); } }
     } else {
-      for (const [p, b] of this.pages) if (p >= s && p < e) { if (b.code) CODE_GEN.v++; this.pages.delete(p); }
+      // forEach, not for-of: no [page, buffer] pair per page (Go maps and unmaps big ranges, many times at start)
+      this.pages.forEach((b, p) => { if (p >= s && p < e) { if (b.code) CODE_GEN.v++; this.pages.delete(p); } });
     }
     const prev = this.pages.get(s - 1);
     if (prev && prev.code) { prev.code = null; CODE_GEN.v++; }

@@ -136,7 +136,18 @@ export function translate(insn: Instruction, addr: number, d: Uint8Array, pos = 
 
 // ------------------------------------------------------------------------------------------ control flow
 
+/** What controlOp handles besides Jcc (JCC_CC). */
+const CONTROL: ReadonlySet<number> = new Set([MN.Jmp, MN.Call, MN.Ret, MN.Jrcxz, MN.Jecxz, MN.Loop, MN.Loope, MN.Loopne, MN.Syscall]);
+
+/**
+ * Control flow, or null. Every instruction comes here first and most are not control flow: the question is asked
+ * before entering controlOp, whose closures share variables V8 would allocate a context for on every call.
+ */
 function translateControl(insn: Instruction, m: Mnemonic, addr: number, next: number): Translated | null {
+  return CONTROL.has(m) || JCC_CC.has(m) ? controlOp(insn, m, addr, next) : null;
+}
+
+function controlOp(insn: Instruction, m: Mnemonic, addr: number, next: number): Translated | null {
   const nlo = next | 0, nhi = Math.floor(next / TWO32) | 0;
   const k0 = opCount(insn) > 0 ? opKind(insn, 0) : -1;
   const isNear = k0 === OK.NearBranch64 || k0 === OK.NearBranch32 || k0 === OK.NearBranch16;
@@ -261,7 +272,11 @@ function stringOp(insn: Instruction, m: Mnemonic, addr: number): Op | null {
     const kind = opKind(insn, k);
     if (kind >= OK.MemorySegSI && kind <= OK.MemoryESRDI) implicit = true;
   }
-  if (!implicit) return null;
+  // asked here, not in stringOpOf: its closures' shared variables would be allocated for every instruction
+  return implicit ? stringOpOf(insn, m, addr) : null;
+}
+
+function stringOpOf(insn: Instruction, m: Mnemonic, addr: number): Op | null {
   let kind: 'movs' | 'stos' | 'lods' | 'cmps' | 'scas';
   switch (m) {
     case MN.Movsb: case MN.Movsw: case MN.Movsd: case MN.Movsq: kind = 'movs'; break;
