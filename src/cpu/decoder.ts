@@ -108,6 +108,9 @@ const MAX_BLOCK = 48;
 const WINDOW = 240;
 const scratch = new Instruction();
 const NO_EXITS: number[] = [];
+const NO_OP: Op = () => {};
+/** A block's ops and addresses are collected here and copied out at their final length (no growing arrays). */
+const opsScratch: Op[] = Array.from({ length: MAX_BLOCK }, () => NO_OP), addrsScratch: number[] = Array.from({ length: MAX_BLOCK }, () => 0);
 /** The bytes a block is decoded from, copied here first: the Decoder copies them again, so one buffer serves all. */
 const windowBuf = new Uint8Array(WINDOW + 15 + 15);
 
@@ -160,28 +163,28 @@ function buildBlock(c: Cpu, rip: number, buf: PageBuf, pn: number, off: number, 
   bytes.set(buf.data.subarray(off, off + inPage));
   if (needNext && nextBuf) bytes.set(nextBuf.data.subarray(0, 15), inPage);
   const dec = new Decoder(64, bytes, DecoderOptions.None);
-  const ops: Op[] = [], addrs: number[] = [];
+  const ops = opsScratch, addrs = addrsScratch;
+  let n = 0; // instructions so far
   let next = rip, lastTarget = -1, lastBranch = -1, canGrow = false;
   // only a superblock has side exits: other blocks share one empty list (never written)
   const exitIdx: number[] = superblock ? [] : NO_EXITS;
   try {
     dec.ip = BigInt(rip);
-    while (ops.length < MAX_BLOCK) {
+    while (n < MAX_BLOCK) {
       const pos = next - rip; // not dec.position: every read of the decoder is a call into wasm
       const addr = next;
       if (addr >= limit) break;
-      if (ops.length > 0 && mem.marks.has(addr)) break;
+      if (n > 0 && mem.marks.has(addr)) break;
       dec.decodeOut(scratch);
       const len = scratch.length;
       const t = translate(scratch, addr, bytes, pos, len);
       if (t.ud && needNext && !nextBuf && scratch.code === CD.INVALID && dec.lastError === DE.NoMoreBytes) {
         // The instruction runs into a page we may not execute: fault on that page when we get there.
-        if (ops.length > 0) break;
+        if (n > 0) break;
         throw new PageFault(pageEnd, 'exec', mem.protOf(pageEnd) >= 0);
       }
       if (addr + len > pageEnd && nextBuf) nextBuf.crossInto = true;
-      ops.push(t.op);
-      addrs.push(addr);
+      ops[n] = t.op; addrs[n] = addr; n++;
       next = addr + len;
       // translate() ends the block at every control-flow instruction (and #UD): only then is the flow asked for
       if (t.end) {
@@ -189,10 +192,10 @@ function buildBlock(c: Cpu, rip: number, buf: PageBuf, pn: number, off: number, 
         const direct = (fc === FC.ConditionalBranch || fc === FC.UnconditionalBranch) && !t.ud && opKind(scratch, 0) === OK.NearBranch64;
         // A conditional branch continues the block at its fall-through (a side exit) while there is room, except
         // one back to the block's start: that closes a loop (Block.loop).
-        if (direct) { lastTarget = Number(scratch.nearBranchTarget); lastBranch = ops.length - 1; }
-        if (direct && fc === FC.ConditionalBranch && lastTarget !== rip && ops.length < MAX_BLOCK && next < limit) {
+        if (direct) { lastTarget = Number(scratch.nearBranchTarget); lastBranch = n - 1; }
+        if (direct && fc === FC.ConditionalBranch && lastTarget !== rip && n < MAX_BLOCK && next < limit) {
           if (!superblock) { canGrow = true; break; }
-          exitIdx.push(ops.length - 1);
+          exitIdx.push(n - 1);
           continue;
         }
         break;
@@ -202,10 +205,12 @@ function buildBlock(c: Cpu, rip: number, buf: PageBuf, pn: number, off: number, 
     dec.free();
   }
   // The block may have stopped right after a side exit (breakpoint mark, end of the bytes): then it is the end.
-  if (exitIdx.length > 0 && exitIdx[exitIdx.length - 1] === ops.length - 1) exitIdx.pop();
-  const selfLoop = lastBranch >= 0 && lastBranch === ops.length - 1 && lastTarget === rip;
+  if (exitIdx.length > 0 && exitIdx[exitIdx.length - 1] === n - 1) exitIdx.pop();
+  const selfLoop = lastBranch >= 0 && lastBranch === n - 1 && lastTarget === rip;
+  const blockOps = ops.slice(0, n), blockAddrs = addrs.slice(0, n);
+  ops.fill(NO_OP, 0, n); // the scratch keeps no closures alive
   return {
-    ops, addrs, next, bp: mem.marks.has(rip), nA: -1, bA: null, nB: -1, bB: null, gen: -1, hot: 0, fused: null,
+    ops: blockOps, addrs: blockAddrs, next, bp: mem.marks.has(rip), nA: -1, bA: null, nB: -1, bB: null, gen: -1, hot: 0, fused: null,
     selfLoop, loop: null, exitIdx, exits: exitIdx.length, canGrow,
   };
 }
