@@ -779,6 +779,9 @@ export class Machine extends EventEmitter {
         t = this.kernel.thread(this.tempHitTid ?? t.tid) ?? t;
       }
       const d = this.prog?.inlineDepth?.(t.cpu.rip) ?? 0;
+      // Go marks each inlined call with a one-byte NOP at the call site, and the scheduler moves the callee's code
+      // around it: a mark of an outer call inside the inlined body is stepped over, not taken for the way out
+      if (d < depth && t.cpu.getRegNum(Reg.RSP) === sp0 && this.peek(t.cpu.rip, 1)?.[0] === 0x90) continue;
       if (d < depth || t.cpu.getRegNum(Reg.RSP) > sp0) return done(t);
       if (d === depth && this.rawFrames(t)[0]?.name !== name) return done(t);
       if (performance.now() - t0 > YIELD_MS) { await new Promise((r3) => setImmediate(r3)); t0 = performance.now(); }

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { withClient, launchAndStop, nextStop, ROOT } from './client';
+import { TOOLCHAINS } from './realgoBuild';
 
 const PKG = join(ROOT, 'test', 'dap', 'fixtures', 'inline');
 const MAIN = join(PKG, 'main.go');
@@ -54,4 +55,32 @@ test('a Go program: next at the last line of an inlined body comes back to the n
   assert.deepEqual(await top(), ['main.double', last]);
   await nextStop(dc, () => dc.nextRequest({ threadId: tid }));
   assert.deepEqual(await top(), ['main.main', after]);
+}));
+
+// Go 1.23 schedules part of the innermost body before the one-byte NOPs that mark the inlined calls (Go 1.19 puts
+// the marks first): stepping out must step over those marks, not stop at them in main.
+test('a Go 1.23 program: stepping out of the innermost of three inlined calls stops in the middle one, then the outer, then main', () => withClient(async (dc) => {
+  const go123 = TOOLCHAINS.find((t) => t.version === '1.23')!.go;
+  const pkg = join(ROOT, 'test', 'dap', 'fixtures', 'inline3');
+  const main = join(pkg, 'main.go');
+  const src = readFileSync(main, 'utf8').split('\n');
+  const at = (re: RegExp): number => src.findIndex((l) => re.test(l)) + 1;
+  const innerBody = at(/calls\+\+/);
+  const stop = await launchAndStop(dc, { program: pkg, goBinary: go123 }, { filters: [] }, async () => {
+    await dc.setBreakpointsRequest({ source: { path: main }, breakpoints: [{ line: innerBody }] });
+  });
+  const tid = stop.body.threadId!;
+  const frames = async () => (await dc.stackTraceRequest({ threadId: tid })).body.stackFrames.map((f) => `${f.name}:${f.line}`);
+  let st = await frames();
+  assert.deepEqual(st.slice(0, 4).map((f) => f.split(':')[0]), ['main.inner', 'main.middle', 'main.outer', 'main.main'], st.join(' <- '));
+  const middleAfter = [at(/trail \+= y/), at(/return y \+ trail/)];
+  const outerAfter = [at(/trail \^= z/), at(/return z - trail/)];
+  const mainAfter = [at(/os\.Exit\(r & 1\)/)];
+  for (const [name, lines] of [['main.middle', middleAfter], ['main.outer', outerAfter], ['main.main', mainAfter]] as const) {
+    await nextStop(dc, () => dc.stepOutRequest({ threadId: tid }));
+    st = await frames();
+    const [fn, line] = st[0].split(':');
+    assert.equal(fn, name, `stepOut stopped in ${st.join(' <- ')}`);
+    assert.ok(lines.includes(Number(line)), `${name} at line ${line}, want one of ${lines.join(', ')}`);
+  }
 }));
