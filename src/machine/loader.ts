@@ -45,6 +45,8 @@ export interface LoadedProgram {
   tracer?: () => RealTracer | undefined;
   /** Notes for a person at a debugger (not for the CLI): missing symbols and the like. */
   notes?: string[];
+  /** Where notes learnt after the load go (the runtime's layout, read when first needed). */
+  lateNotes?: (sink: (text: string) => void) => void;
 }
 
 export type KernelIO = Pick<KernelOptions, 'trace' | 'stdout' | 'stderr' | 'traceSyscalls'>;
@@ -105,6 +107,7 @@ function loadElf(path: string, opts: LaunchOptions, io: KernelIO, shownName?: st
     kind: 'elf', kernel, info: real.info, sched: real.sched, virtualSources: new Map(), isNative: () => false,
     sourcePathFor: (p) => real.sourcePathFor(p), unwind: real.unwind, warnings: [], get notes() { return real.warnings; },
     runtimeHooks: real.runtimeHooks, goroutineOf: real.goroutineOf, inlineDepth: real.inlineDepth, reader: real.reader,
+    lateNotes: real.lateNotes,
     // the tracer makes the reader (reads DWARF) when the runtime first has Gs and Ps, not at load
     tracer: () => real.binary && real.reader && io.trace
       ? new RealTracer(kernel, real.reader, real.binary, real.runtimeHooks ?? {}, (ev) => io.trace!.emit(ev)) : undefined,

@@ -161,6 +161,7 @@ export class Machine extends EventEmitter {
     }
     for (const w of prog.warnings) this.warn(w);
     if (!this.headless) for (const n of prog.notes ?? []) this.emit('output', { category: 'console', text: `${n}\n` });
+    if (!this.headless) prog.lateNotes?.((n) => this.emit('output', { category: 'console', text: `${n}\n` }));
   }
 
   copyBreakpointsFrom(old: Machine): void {

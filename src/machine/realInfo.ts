@@ -76,6 +76,8 @@ export function realProgramInfo(bytes: Uint8Array, path: string, kernel: Kernel)
   inlineDepth?: (pc: number) => number;
   /** The goroutine a thread runs (not its g0) and the top of its stack. */
   goroutineOf?: (t: Thread) => { goid: number; stackHi: number } | undefined;
+  /** Where to say what is learnt about the runtime's layout after the load (DWARF is read on first need). */
+  lateNotes?: (sink: (text: string) => void) => void;
 } {
   const r = GoBinary.open(bytes, path);
   if (!r.binary) return { info: new DebugInfo([], [], []), warnings: [`${path}: ${r.error} (no Go symbols: stepping is by instruction)`], sourcePathFor: (p) => p };
@@ -89,11 +91,22 @@ export function realProgramInfo(bytes: Uint8Array, path: string, kernel: Kernel)
   // all zeros: the answers below need no reader then.
   const word = (name: string, off = 0) => { const a = bin.symbol(name)?.addr; return a === undefined ? 0 : readU64(read, a + off) ?? 0; };
   const runtimeStarted = () => mr !== undefined || word('runtime.allm') !== 0 || word('runtime.allglen') !== 0 || word('runtime.allp', 8) !== 0;
-  const memoryReader = () => (mr ??= MemoryReader.create(bin, read, {
-    now: () => kernel.clockNs,
-    syscallOf: (tid) => { const t = kernel.thread(tid); return t?.sys ? syscallNameOf(t.sys.nr) : null; },
-    liveRegs: (tid) => { const t = kernel.thread(tid); return t ? { pc: t.cpu.rip, sp: t.cpu.getRegNum(4) } : undefined; },
-  }));
+  const hasDwarf = !!(bin.elf.section('.debug_info') || bin.elf.section('.zdebug_info'));
+  let lateNote: ((text: string) => void) | undefined;
+  const layoutNote = (m: NonNullable<typeof mr>): string | undefined =>
+    !m.reader ? m.error : m.reader.layout.source === 'builtin' && !bin.warnings.includes(m.reader.note) ? m.reader.note : undefined;
+  const memoryReader = () => {
+    if (mr) return mr;
+    mr = MemoryReader.create(bin, read, {
+      now: () => kernel.clockNs,
+      syscallOf: (tid) => { const t = kernel.thread(tid); return t?.sys ? syscallNameOf(t.sys.nr) : null; },
+      liveRegs: (tid) => { const t = kernel.thread(tid); return t ? { pc: t.cpu.rip, sp: t.cpu.getRegNum(4) } : undefined; },
+    });
+    // DWARF that is there but does not give the layout: said now, when it was read (the load could not know)
+    const n = hasDwarf ? layoutNote(mr) : undefined;
+    if (n) lateNote?.(n);
+    return mr;
+  };
   const sched: SchedulerSource = {
     snapshot: () => {
       if (!runtimeStarted()) return { gs: [], ms: [], ps: [], sched: { runq: [], npidle: 0, nmidle: 0, nmspinning: 0 }, t: kernel.clockNs, source: 'memory' };
@@ -114,13 +127,11 @@ export function realProgramInfo(bytes: Uint8Array, path: string, kernel: Kernel)
     // without DWARF the runtime's offsets come from a built-in table: the Debug Console says so. Whether there is
     // DWARF at all is known from the section table; reading it (~50 ms) waits until the runtime is looked at.
     get warnings() {
-      if (bin.elf.section('.debug_info') || bin.elf.section('.zdebug_info')) {
-        if (!mr) return [...bin.warnings];
-      }
-      const m = memoryReader();
-      if (!m.reader) return [...bin.warnings, m.error];
-      return m.reader.layout.source === 'builtin' && !bin.warnings.includes(m.reader.note) ? [...bin.warnings, m.reader.note] : [...bin.warnings];
+      if (hasDwarf) return [...bin.warnings]; // a note on the layout, if any, comes when DWARF is read (lateNotes)
+      const n = layoutNote(memoryReader());
+      return n ? [...bin.warnings, n] : [...bin.warnings];
     },
+    lateNotes: (sink: (text: string) => void) => { lateNote = sink; },
     binary: bin, reader: () => memoryReader().reader,
     inlineDepth: (pc) => bin.lookupPC(pc)?.frames.length ?? 0,
     goroutineOf: (t) => {

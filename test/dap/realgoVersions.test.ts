@@ -8,6 +8,8 @@ import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { withClient, launchAndStop, nextStop, topFrame, scopeVars } from './client';
 import { blockingBinary, reentersyscallCasLine, BLOCKING_SRC, TOOLCHAINS } from './realgoBuild';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { ElfFile } from '../../src/debuginfo/elf';
 
 const cont = (dc: DebugClient, tid: number) => nextStop(dc, () => dc.continueRequest({ threadId: tid }));
 const sched = async (dc: DebugClient) => (await dc.customRequest('scheduler')).body;
@@ -197,4 +199,24 @@ test('go1.23 without DWARF (-w): the Debug Console says the runtime layout is th
   const s = await sched(dc);
   assert.equal(s.source, 'memory');
   assert.ok(s.ps.length === 2 && s.gs.some((g: any) => g.goid === 1 && g.status === '_Grunning'), JSON.stringify(s.gs));
+}));
+
+test('go1.23 with DWARF that cannot be read: the note about the built-in layout comes when DWARF is first read, not at load', () => withClient(async (dc) => {
+  // a copy of the binary with the middle of its (zlib-compressed) .debug_info overwritten
+  const bytes = new Uint8Array(readFileSync(blockingBinary('1.23', 'plain')));
+  const info = new ElfFile(bytes, 'blocking').section('.debug_info');
+  assert.ok(info && info.size > 1000, 'the binary has .debug_info');
+  bytes.fill(0x5a, info.offset + (info.size >> 1), info.offset + (info.size >> 1) + 256);
+  const bin = `${blockingBinary('1.23', 'plain')}-baddwarf`;
+  writeFileSync(bin, bytes, { mode: 0o755 });
+  const out: string[] = [];
+  dc.on('output', (e) => out.push(e.body.output));
+  const entry = await launchAndStop(dc, { program: bin, stopOnEntry: true }, { filters: [] });
+  assert.doesNotMatch(out.join(''), /built-in runtime layout/, 'nothing is said at the entry point: DWARF was not read yet');
+  await dc.setExceptionBreakpointsRequest({ filters: ['entersyscall'] });
+  const stop = await nextStop(dc, () => dc.continueRequest({ threadId: entry.body.threadId! }));
+  assert.match(stop.body.description ?? '', /^entersyscall: /);
+  assert.match(out.join(''), /using the built-in runtime layout for go1\.23/);
+  const s = await sched(dc);
+  assert.equal(s.source, 'memory');
 }));
