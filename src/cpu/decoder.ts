@@ -110,7 +110,8 @@ const scratch = new Instruction();
 const NO_EXITS: number[] = [];
 const NO_OP: Op = () => {};
 /** A block's ops and addresses are collected here and copied out at their final length (no growing arrays). */
-const opsScratch: Op[] = Array.from({ length: MAX_BLOCK }, () => NO_OP), addrsScratch: number[] = Array.from({ length: MAX_BLOCK }, () => 0);
+const opsScratch: Op[] = Array.from({ length: MAX_BLOCK }, () => NO_OP);
+const addrsScratch: number[] = Array.from({ length: MAX_BLOCK }, () => 0);
 /** The bytes a block is decoded from, copied here first: the Decoder copies them again, so one buffer serves all. */
 const windowBuf = new Uint8Array(WINDOW + 15 + 15);
 
