@@ -11,11 +11,15 @@ import * as vm from 'node:vm';
 import { createRequire } from 'node:module';
 import { WARM } from './warm';
 
-/** Where the cache of `bundle` lives: beside it, or in the temp folder when that is not writable. */
-function cachePaths(bundle: string): string[] {
-  const name = path.basename(bundle) + '.v8cache';
+/**
+ * Where the cache of `bundle` lives: beside it, or in the temp folder when that is not writable. One file per V8
+ * version: the editor runs the same bundles with its own runtime (Electron's V8) as the shell's node does, and one
+ * shared file would be thrown away and rewritten at each turn.
+ */
+export function cachePaths(bundle: string): string[] {
+  const name = `${path.basename(bundle)}.${process.versions.v8}.v8cache`;
   // the uid keeps users apart in a shared temp folder (process.getuid: no /etc/passwd lookup, unlike os.userInfo)
-  return [bundle + '.v8cache', path.join(os.tmpdir(), `gosyscall-${process.getuid?.() ?? 'user'}`, name)];
+  return [path.join(path.dirname(bundle), name), path.join(os.tmpdir(), `gosyscall-${process.getuid?.() ?? 'user'}`, name)];
 }
 
 /** V8 checks a cache against the source's length, its own version and flags, not the text: the key adds the rest. */

@@ -35,7 +35,7 @@ function header(file: string): string {
 test('code cache: made by the first run, upgraded once by a run of a program, then reused as it is', () => {
   const dir = copyOfDist();
   try {
-    const cache = join(dir, 'cliMain.js.v8cache');
+    const cache = join(dir, `cliMain.js.${process.versions.v8}.v8cache`);
     assert.equal(existsSync(cache), false);
     assert.equal(cli(dir, ['--help']).code, 0);
     assert.match(header(cache), /\|cold$/, 'a run that ran no program saves a cold cache');
@@ -58,7 +58,7 @@ test('code cache: made by the first run, upgraded once by a run of a program, th
 test('code cache: a corrupt or stale cache is replaced, and output is the same with, without and after it', () => {
   const dir = copyOfDist();
   try {
-    const cache = join(dir, 'cliMain.js.v8cache');
+    const cache = join(dir, `cliMain.js.${process.versions.v8}.v8cache`);
     const blocking = join(ROOT, 'samples', 'blocking.s');
     const plain = cli(dir, ['trace', blocking, '--json'], { GOSYSCALL_NO_CODE_CACHE: '1' });
     assert.equal(plain.code, 0);
