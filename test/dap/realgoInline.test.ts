@@ -84,3 +84,27 @@ test('a Go 1.23 program: stepping out of the innermost of three inlined calls st
     assert.ok(lines.includes(Number(line)), `${name} at line ${line}, want one of ${lines.join(', ')}`);
   }
 }));
+
+test('a Go 1.23 program: next from the innermost of three inlined calls walks the lines of each caller in turn', () => withClient(async (dc) => {
+  const go123 = TOOLCHAINS.find((t) => t.version === '1.23')!.go;
+  const pkg = join(ROOT, 'test', 'dap', 'fixtures', 'inline3');
+  const main = join(pkg, 'main.go');
+  const src = readFileSync(main, 'utf8').split('\n');
+  const at = (re: RegExp): number => src.findIndex((l) => re.test(l)) + 1;
+  const stop = await launchAndStop(dc, { program: pkg, goBinary: go123 }, { filters: [] }, async () => {
+    await dc.setBreakpointsRequest({ source: { path: main }, breakpoints: [{ line: at(/return x\*3 \+ calls/) }] });
+  });
+  const tid = stop.body.threadId!;
+  const top = async () => { const f = (await dc.stackTraceRequest({ threadId: tid })).body.stackFrames[0]; return `${f.name}:${f.line}`; };
+  const seen = [await top()];
+  for (let i = 0; i < 5; i++) {
+    await nextStop(dc, () => dc.nextRequest({ threadId: tid }));
+    seen.push(await top());
+  }
+  assert.deepEqual(seen, [
+    `main.inner:${at(/return x\*3 \+ calls/)}`,
+    `main.middle:${at(/trail \+= y/)}`, `main.middle:${at(/return y \+ trail/)}`,
+    `main.outer:${at(/trail \^= z/)}`, `main.outer:${at(/return z - trail/)}`,
+    `main.main:${at(/os\.Exit\(r & 1\)/)}`,
+  ]);
+}));
