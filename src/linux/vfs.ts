@@ -172,30 +172,35 @@ export class SandboxFs {
     return o;
   }
 
-  create(path: string, mode: number, nowNs: number): number {
+  /** Why a new entry cannot be made at path (an errno), or 0: its parent must be a directory, and /proc, /sys and
+   * /dev belong to the kernel. */
+  private cannotCreate(path: string): number {
     const parent = this.lookup(parentOf(path));
     if (!parent) return ENOENT;
     if (parent.type !== 'dir') return ENOTDIR;
     if (isSystemPath(path)) return EACCES;
+    return 0;
+  }
+
+  create(path: string, mode: number, nowNs: number): number {
+    const err = this.cannotCreate(path);
+    if (err) return err;
     this.state.overlay[path] = { type: 'file', data: new Uint8Array(0), mode: S_IFREG | (mode & 0o7777), mtimeNs: nowNs };
     return 0;
   }
 
   mkdir(path: string, mode: number, nowNs: number): number {
     if (this.lookup(path)) return EEXIST;
-    const parent = this.lookup(parentOf(path));
-    if (!parent) return ENOENT;
-    if (parent.type !== 'dir') return ENOTDIR;
-    if (isSystemPath(path)) return EACCES;
+    const err = this.cannotCreate(path);
+    if (err) return err;
     this.state.overlay[path] = { type: 'dir', mode: S_IFDIR | (mode & 0o7777), mtimeNs: nowNs };
     return 0;
   }
 
   symlink(target: string, path: string, nowNs: number): number {
     if (this.lookup(path)) return EEXIST;
-    const parent = this.lookup(parentOf(path));
-    if (!parent) return ENOENT;
-    if (parent.type !== 'dir') return ENOTDIR;
+    const err = this.cannotCreate(path);
+    if (err) return err;
     this.state.overlay[path] = { type: 'symlink', target, mtimeNs: nowNs };
     return 0;
   }

@@ -1,4 +1,4 @@
-// fd-table semantics the Go netpoller depends on: edge-triggered epoll reports an edge once, HUP on close,
+// fd-table semantics the Go netpoller depends on, and the sandbox's rules for new entries: edge-triggered epoll reports an edge once, HUP on close,
 // lowest-free-fd allocation, description sharing across dup.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -6,6 +6,8 @@ import {
   addDesc, closeFd, collectEpoll, EPOLLET, EPOLLHUP, EPOLLIN, EPOLLOUT, installFd, lowestFreeFd, newFileTable,
   notifyReady, readiness, type Desc,
 } from '../../../src/linux/files';
+import { SandboxFs } from '../../../src/linux/vfs';
+import { EACCES, EEXIST, ENOENT, ENOTDIR } from '../../../src/linux/errno';
 
 function setup() {
   const ft = newFileTable();
@@ -56,4 +58,15 @@ test('fd numbers: lowest free first; dup shares the description until the last c
   const last = closeFd(ft, 0);
   assert.ok(last && last.kind === 'pipe');
   assert.equal(ft.pipes[1].readers, 0);
+});
+
+test('the sandbox file system: new files, directories and symlinks need a directory parent and stay out of /proc, /sys, /dev', () => {
+  const fs = new SandboxFs(undefined, 2);
+  assert.equal(fs.mkdir('/work', 0o755, 0), 0);
+  assert.equal(fs.create('/work/a.txt', 0o644, 0), 0);
+  assert.equal(fs.symlink('a.txt', '/work/link', 0), 0);
+  assert.deepEqual([fs.mkdir('/work', 0o755, 0), fs.symlink('x', '/work/link', 0)], [EEXIST, EEXIST]);
+  assert.deepEqual([fs.create('/none/b', 0o644, 0), fs.mkdir('/none/d', 0o755, 0), fs.symlink('x', '/none/l', 0)], [ENOENT, ENOENT, ENOENT]);
+  assert.deepEqual([fs.create('/work/a.txt/b', 0o644, 0), fs.symlink('x', '/work/a.txt/l', 0)], [ENOTDIR, ENOTDIR]);
+  assert.deepEqual([fs.create('/dev/evil', 0o644, 0), fs.mkdir('/proc/evil', 0o755, 0), fs.symlink('/etc', '/dev/evil', 0)], [EACCES, EACCES, EACCES]);
 });
