@@ -37,11 +37,23 @@ const bundles = {
   entryPoints: {
     extension: 'src/extension/extension.ts',
     debugAdapter: 'src/adapter/boot.ts',
-    debugAdapterMain: 'src/adapter/debugAdapter.ts',
     cli: 'src/cli/boot.ts',
-    cliMain: 'src/cli/main.ts',
   },
   logLevel: 'warning',
+};
+
+// The bundles the boot loaders start from V8's code cache (src/boot/codeCache.ts): each file is one function
+// expression taking CommonJS's arguments, so the loader compiles the file's text as it is (no wrapped copy of a
+// megabyte of source to flatten) and reads it as latin1 (the bytes as they are: esbuild writes ASCII only).
+const cached = {
+  ...bundles,
+  entryPoints: {
+    debugAdapterMain: 'src/adapter/debugAdapter.ts',
+    cliMain: 'src/cli/main.ts',
+  },
+  charset: 'ascii',
+  banner: { js: '(function (exports, require, module, __filename, __dirname) {' },
+  footer: { js: '})' },
 };
 
 const perFile = {
@@ -65,11 +77,10 @@ function copyAssets() {
 
 if (watch) {
   copyAssets();
-  const a = await esbuild.context(bundles);
-  const b = await esbuild.context(perFile);
-  await Promise.all([a.watch(), b.watch()]);
+  const contexts = await Promise.all([bundles, cached, perFile].map((o) => esbuild.context(o)));
+  await Promise.all(contexts.map((c) => c.watch()));
   console.log('watching src/, test/, bench/ ...');
 } else {
   copyAssets();
-  await Promise.all([esbuild.build(bundles), esbuild.build(perFile)]);
+  await Promise.all([esbuild.build(bundles), esbuild.build(cached), esbuild.build(perFile)]);
 }

@@ -56,22 +56,29 @@ function writeCache(files: string[], header: string, data: Buffer): void {
   }
 }
 
-/** Run the CommonJS bundle at `bundle` as Node's loader would (module, require, __dirname), from the code cache. */
+/**
+ * Run the bundle at `bundle` as Node's loader would run a CommonJS module (module, require, __dirname), from the
+ * code cache. The file is one function expression taking those arguments (scripts/build.mjs wraps it), so its text
+ * is compiled as it is; it is ASCII, and latin1 reads the bytes straight into a one-byte string.
+ */
 export function runCached(bundle: string): void {
-  if (process.env.GOSYSCALL_NO_CODE_CACHE) { require(bundle); return; }
-  const source = fs.readFileSync(bundle, 'utf8');
+  const source = fs.readFileSync(bundle, 'latin1');
+  if (process.env.GOSYSCALL_NO_CODE_CACHE) { start(new vm.Script(source, { filename: bundle }), bundle); return; }
   const key = keyOf(fs.statSync(bundle));
   const files = cachePaths(bundle);
   let cache: Cache | undefined;
   for (const f of files) if ((cache = readCache(f, key))) break;
-  const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
-  const script = new vm.Script(wrapped, { filename: bundle, cachedData: cache?.data });
+  const script = new vm.Script(source, { filename: bundle, cachedData: cache?.data });
   const usable = cache !== undefined && !script.cachedDataRejected;
   process.once('exit', () => {
     const warm = (globalThis as Record<symbol, unknown>)[WARM] === true;
     if (usable && (cache!.warm || !warm)) return;
     try { writeCache(files, `${key}|${warm ? 'warm' : 'cold'}`, script.createCachedData()); } catch { /* an optimisation only */ }
   });
+  start(script, bundle);
+}
+
+function start(script: vm.Script, bundle: string): void {
   const mod = { exports: {} as unknown, filename: bundle, id: '.', loaded: false };
   const fn = script.runInThisContext() as (e: unknown, r: NodeRequire, m: unknown, f: string, d: string) => void;
   fn(mod.exports, createRequire(bundle), mod, bundle, path.dirname(bundle));

@@ -41,11 +41,24 @@ export class PageBuf {
   code: Map<number, unknown> | null = null;
   /** An instruction decoded on the previous page runs into this one: writing here invalidates that page too. */
   crossInto = false;
-  constructor(owner: number, src?: Uint8Array, share = false) {
+  /** A shared page whose bytes are not there yet (a file read on demand): makes them valid. See present(). */
+  fill: (() => void) | null;
+  constructor(owner: number, src?: Uint8Array, share = false, fill: (() => void) | null = null) {
     this.data = share && src ? src : src ? new Uint8Array(src) : new Uint8Array(PAGE_SIZE);
     this.dv = new DataView(this.data.buffer, this.data.byteOffset, PAGE_SIZE);
     this.owner = owner;
+    this.fill = fill;
   }
+}
+
+/**
+ * The page with its bytes valid. Every path that hands out a page's bytes (TLB fills, instruction fetch, host
+ * peeks, the copy on first write) goes through here; the TLB hit paths only ever see pages that did.
+ */
+function present(buf: PageBuf): PageBuf {
+  const f = buf.fill;
+  if (f !== null) { buf.fill = null; f(); }
+  return buf;
 }
 
 const ZERO_PAGE = new PageBuf(-1);
@@ -291,7 +304,7 @@ export class Memory {
     while (done < len) {
       const a = addr + done, off = a % PAGE_SIZE, n = Math.min(len - done, PAGE_SIZE - off);
       const buf = this.pages.get(Math.floor(a / PAGE_SIZE));
-      if (buf) out.set(buf.data.subarray(off, off + n), done);
+      if (buf) out.set(present(buf).data.subarray(off, off + n), done);
       done += n;
     }
     return out;
@@ -300,15 +313,16 @@ export class Memory {
   /**
    * Back page-aligned addr with `page` (PAGE_SIZE bytes, e.g. a slice of an executable file) without copying it:
    * the page is shared read-only, and the first write gives this Memory its own copy, as a private file mapping.
-   * The caller must never change those bytes. addr must be mapped.
+   * The caller must never change those bytes. addr must be mapped. With `fill`, the bytes are not there yet:
+   * fill() is called once, before anything reads them (a page of a file read on demand).
    */
-  sharePage(addr: number, page: Uint8Array): void {
+  sharePage(addr: number, page: Uint8Array, fill: (() => void) | null = null): void {
     if (addr % PAGE_SIZE !== 0 || page.length !== PAGE_SIZE) throw new MemoryError('EINVAL', `sharePage: ${hex(addr)}+${hex(page.length)} is not one aligned page`, addr);
     this.hostCheck(addr, PAGE_SIZE);
     const pn = addr / PAGE_SIZE;
     const old = this.pages.get(pn);
     if (old && (old.code || old.crossInto)) CODE_GEN.v++;
-    this.pages.set(pn, new PageBuf(-1, page, true));
+    this.pages.set(pn, new PageBuf(-1, page, true, fill));
     const i = pn & TLB_MASK;
     this.rTag[i] = NaN; this.wTag[i] = NaN; this.xTag[i] = NaN;
     if (this.watches.length) this.notifyWatches(addr, PAGE_SIZE, false);
@@ -461,6 +475,7 @@ export class Memory {
     if (!r || !(r.prot & PROT_EXEC)) throw new PageFault(a, 'exec', !!r);
     let buf = this.pages.get(pn);
     if (!buf) { buf = new PageBuf(this.owner); this.pages.set(pn, buf); this.rTag[i] = NaN; this.wTag[i] = NaN; }
+    present(buf);
     if (this.xTag === NO_TAGS) this.ownTlbs();
     this.xTag[i] = pn; this.xBuf[i] = buf;
     return buf;
@@ -504,7 +519,7 @@ export class Memory {
     }
     if (this.rTag === NO_TAGS) this.ownTlbs();
     if (access === 'read') {
-      const buf = this.pages.get(pn) ?? ZERO_PAGE;
+      const buf = present(this.pages.get(pn) ?? ZERO_PAGE);
       this.rTag[i] = pn; this.rDv[i] = buf.dv;
       return buf;
     }
@@ -518,7 +533,7 @@ export class Memory {
     const i = pn & TLB_MASK;
     let buf = this.pages.get(pn);
     if (!buf || buf.owner !== this.owner) {
-      const old = buf;
+      const old = buf && present(buf);
       buf = new PageBuf(this.owner, old?.data);
       this.pages.set(pn, buf);
       if (this.rTag[i] === pn) this.rDv[i] = buf.dv;

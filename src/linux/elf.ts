@@ -1,6 +1,12 @@
 // ELF64 parsing and validation for static x86-64 executables (System V gABI + AMD64 psABI), plus Go's build info
 // (the `.go.buildinfo` blob `go version -m` reads) so binaries built for GOAMD64 v2+ are refused before they run.
 
+/**
+ * Makes bytes [off, off+len) of the file valid before they are read (a FileImage reads them on demand); for bytes
+ * already in memory, nothing to do.
+ */
+export type Need = (off: number, len: number) => void;
+
 /** A program the loader refuses; `message` names the file and what is wrong. */
 export class LoadError extends Error {
   constructor(message: string) { super(message); this.name = 'LoadError'; }
@@ -45,8 +51,9 @@ function u64(b: Uint8Array, o: number): number {
  * truncated or corrupt headers, other classes/encodings/architectures, dynamic linking, bad or overlapping segments,
  * absurd sizes, and Go binaries built for GOAMD64 v2 or later.
  */
-export function parseElf(bytes: Uint8Array, path = 'program'): ElfInfo {
+export function parseElf(bytes: Uint8Array, path = 'program', need: Need = () => {}): ElfInfo {
   const fail = (msg: string): never => { throw new LoadError(`${path}: ${msg}`); };
+  need(0, 64);
   if (bytes.length < 64) fail(`not an ELF file (only ${bytes.length} bytes; an ELF64 header is 64)`);
   if (bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46) {
     fail('not an ELF file (bad magic; expected \\x7fELF)');
@@ -64,6 +71,7 @@ export function parseElf(bytes: Uint8Array, path = 'program'): ElfInfo {
   if (!(phoff + phnum * 56 <= bytes.length)) {
     fail(`truncated: program headers at offset 0x${phoff.toString(16)} (${phnum} × 56 bytes) run past the end of the file (${bytes.length} bytes)`);
   }
+  need(phoff, phnum * 56);
   const phdrs: ProgramHeader[] = [];
   for (let i = 0; i < phnum; i++) {
     const o = phoff + i * 56;
@@ -106,7 +114,7 @@ export function parseElf(bytes: Uint8Array, path = 'program'): ElfInfo {
     if (cover) phdrAddr = cover.vaddr + (phoff - cover.offset);
   }
   const info: ElfInfo = { type: etype === ET_EXEC ? 'exec' : 'dyn', entry, phoff, phentsize, phnum, phdrs, phdrAddr };
-  const go = readGoBuildInfo(bytes, { shoff, shentsize, shnum, shstrndx });
+  const go = readGoBuildInfo(bytes, { shoff, shentsize, shnum, shstrndx }, need);
   if (go) {
     info.go = go;
     const level = go.settings.get('GOAMD64');
@@ -119,23 +127,31 @@ export function parseElf(bytes: Uint8Array, path = 'program'): ElfInfo {
 
 const BUILDINFO_MAGIC = [0xff, 0x20, 0x47, 0x6f, 0x20, 0x62, 0x75, 0x69, 0x6c, 0x64, 0x69, 0x6e, 0x66, 0x3a]; // "\xff Go buildinf:"
 
-/** Finds `.go.buildinfo` by section name, else by scanning for the magic at 16-byte alignment (stripped binaries). */
-function findBuildInfo(bytes: Uint8Array, sh: { shoff: number; shentsize: number; shnum: number; shstrndx: number }): number {
+/**
+ * Finds `.go.buildinfo` by section name, else by scanning for the magic at 16-byte alignment (stripped binaries).
+ * Returns its offset and the bytes it may span.
+ */
+function findBuildInfo(bytes: Uint8Array, sh: { shoff: number; shentsize: number; shnum: number; shstrndx: number }, need: Need): { off: number; size: number } | undefined {
   if (sh.shoff > 0 && sh.shentsize === 64 && sh.shnum > 0 && sh.shstrndx < sh.shnum && sh.shoff + sh.shnum * 64 <= bytes.length) {
+    need(sh.shoff, sh.shnum * 64);
     const strOff = u64(bytes, sh.shoff + sh.shstrndx * 64 + 24);
+    need(strOff, u64(bytes, sh.shoff + sh.shstrndx * 64 + 32));
     for (let i = 0; i < sh.shnum; i++) {
       const o = sh.shoff + i * 64;
       const nameOff = strOff + u32(bytes, o);
       if (nameOff + 14 > bytes.length) continue;
+      need(nameOff, 32);
       if (asciiz(bytes, nameOff, 32) === '.go.buildinfo') {
-        const off = u64(bytes, o + 24);
-        return off + 32 <= bytes.length && matchMagic(bytes, off) ? off : -1;
+        const off = u64(bytes, o + 24), size = u64(bytes, o + 32);
+        need(off, Math.max(32, size));
+        return off + 32 <= bytes.length && matchMagic(bytes, off) ? { off, size } : undefined;
       }
     }
-    return -1;
+    return undefined;
   }
-  for (let o = 0; o + 32 <= bytes.length; o += 16) if (bytes[o] === 0xff && matchMagic(bytes, o)) return o;
-  return -1;
+  need(0, bytes.length);
+  for (let o = 0; o + 32 <= bytes.length; o += 16) if (bytes[o] === 0xff && matchMagic(bytes, o)) return { off: o, size: bytes.length - o };
+  return undefined;
 }
 
 function matchMagic(b: Uint8Array, o: number): boolean {
@@ -153,10 +169,12 @@ function asciiz(b: Uint8Array, o: number, max: number): string {
  * Go ≥ 1.18 build info: 32-byte header (magic, pointer size, flags; flag 2 = strings inline), then the version and
  * the module info as uvarint-length-prefixed strings. Module info lines like `build\tGOAMD64=v3` are the settings.
  */
-export function readGoBuildInfo(bytes: Uint8Array, sh: { shoff: number; shentsize: number; shnum: number; shstrndx: number }):
-  { version: string; settings: Map<string, string> } | undefined {
-  const off = findBuildInfo(bytes, sh);
-  if (off < 0 || !(bytes[off + 15] & 2)) return undefined;
+export function readGoBuildInfo(bytes: Uint8Array, sh: { shoff: number; shentsize: number; shnum: number; shstrndx: number },
+  need: Need = () => {}): { version: string; settings: Map<string, string> } | undefined {
+  const found = findBuildInfo(bytes, sh, need);
+  if (!found) return undefined;
+  const off = found.off;
+  if (!(bytes[off + 15] & 2)) return undefined;
   let p = off + 32;
   const str = (): string | undefined => {
     let n = 0, shift = 0;

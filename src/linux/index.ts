@@ -4,6 +4,7 @@
 //
 //   const k = new Kernel({ root, stdin, stdout, stderr, trace: sink, ncpu: 2 });
 //   k.load(elfBytes, { argv: ['prog'], env: ['GOMAXPROCS=2'], path: '/prog' });  // throws LoadError
+//   (or k.load(FileImage.open(file), ...): the program's pages are read from the file as it touches them)
 //   for (;;) {
 //     const s = k.run(1_000_000, { stopAtSyscallEntry: (t, nr) => wanted(nr) });
 //     if (s.kind === 'exit' || s.kind === 'deadlock') break;
@@ -41,6 +42,7 @@ export {
 } from './types';
 export { LoadError, parseElf, type ElfInfo, type ProgramHeader } from './elf';
 export { loadImage, STACK_TOP, type LoadedImage } from './loader';
+export { FileImage } from './fileImage';
 export { syscallName, syscallNumber } from './sysnames';
 export { errnoName } from './errno';
 export { signalName, SIG } from './signals';

@@ -12,6 +12,7 @@ import { Memory, MemoryError } from '../cpu/memory';
 import { PROT_READ, Reg, type CpuFault, type CpuState } from '../cpu/types';
 import { ETIMEDOUT } from './errno';
 import { newFileTable, installFd, addDesc, type FileTable } from './files';
+import { FileImage } from './fileImage';
 import { loadImage, type LoadedImage } from './loader';
 import { popSignalFrame, pushSignalFrame } from './sigframe';
 import { SIG, signalName, defaultAction } from './signals';
@@ -108,12 +109,16 @@ export class Kernel {
   // ------------------------------------------------------------------------------------------------ loading
 
   /**
-   * Loads a static ELF executable and creates the main thread at its entry point (RSP at argc, other registers
-   * zero, as Linux starts a process). Throws LoadError with a clear message for anything it refuses.
+   * Loads a static ELF executable (its bytes, or a FileImage read as the program touches it) and creates the main
+   * thread at its entry point (RSP at argc, other registers zero, as Linux starts a process). Throws LoadError with
+   * a clear message for anything it refuses.
    */
-  load(bytes: Uint8Array, opts: { argv: string[]; env: string[]; path?: string }): LoadedImage {
+  load(file: Uint8Array | FileImage, opts: { argv: string[]; env: string[]; path?: string }): LoadedImage {
     const name = opts.path ?? opts.argv[0] ?? 'program';
-    const img = loadImage(this.memory, bytes, name, { ...opts, random: (n) => this.random(n) });
+    const random = (n: number) => this.random(n);
+    const img = file instanceof FileImage
+      ? loadImage(this.memory, file.bytes, name, { ...opts, random }, (off, len) => file.need(off, len))
+      : loadImage(this.memory, file, name, { ...opts, random });
     this.image = img;
     this.st.brkStart = this.st.brk = img.brk;
     this.st.exePath = opts.path ?? opts.argv[0] ?? '';

@@ -4,7 +4,7 @@
 import type { Memory } from '../cpu/memory';
 import { MemoryError } from '../cpu/memory';
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from '../cpu/types';
-import { LoadError, parseElf, PF_R, PF_W, PF_X, PT_LOAD, USER_TOP, type ElfInfo } from './elf';
+import { LoadError, parseElf, PF_R, PF_W, PF_X, PT_LOAD, USER_TOP, type ElfInfo, type Need } from './elf';
 
 export const AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7, AT_FLAGS = 8,
   AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14, AT_PLATFORM = 15, AT_HWCAP = 16,
@@ -42,9 +42,13 @@ function protOf(flags: number): number {
   return (flags & PF_R ? PROT_READ : 0) | (flags & PF_W ? PROT_WRITE : 0) | (flags & PF_X ? PROT_EXEC : 0);
 }
 
-/** Loads `bytes` into `mem`. Throws LoadError with a message naming `name` (never anything else). */
-export function loadImage(mem: Memory, bytes: Uint8Array, name: string, opts: LoadOptions): LoadedImage {
-  const info = parseElf(bytes, name);
+/**
+ * Loads the executable `bytes` into `mem`. Throws LoadError with a message naming `name` (never anything else).
+ * With `need` (a file read on demand, see FileImage), only the headers are read now: each page of a segment is read
+ * when the program first touches it.
+ */
+export function loadImage(mem: Memory, bytes: Uint8Array, name: string, opts: LoadOptions, need: Need = () => {}): LoadedImage {
+  const info = parseElf(bytes, name, need);
   const bias = info.type === 'dyn' ? PIE_BASE : 0;
   let brk = 0;
   try {
@@ -53,7 +57,7 @@ export function loadImage(mem: Memory, bytes: Uint8Array, name: string, opts: Lo
       const start = Math.floor((p.vaddr + bias) / 4096) * 4096;
       const end = Math.ceil((p.vaddr + bias + p.memsz) / 4096) * 4096;
       mem.map(start, end - start, protOf(p.flags));
-      if (p.filesz > 0) loadSegment(mem, bytes, p.vaddr + bias, p.offset, p.filesz);
+      if (p.filesz > 0) loadSegment(mem, bytes, p.vaddr + bias, p.offset, p.filesz, need);
       brk = Math.max(brk, end);
     }
   } catch (e) {
@@ -65,10 +69,11 @@ export function loadImage(mem: Memory, bytes: Uint8Array, name: string, opts: Lo
 }
 
 /**
- * Segment contents: whole pages are shared with the file bytes (copied on first write, like Linux's private file
- * mapping; most of a Go binary's pages are never written, many never read), the partial first and last ones copied.
+ * Segment contents: whole pages are shared with the file bytes (read on first touch, copied on first write, like
+ * Linux's private file mapping; most of a Go binary's pages are never written, many never read), the partial first
+ * and last ones copied.
  */
-function loadSegment(mem: Memory, file: Uint8Array, vaddr: number, offset: number, filesz: number): void {
+function loadSegment(mem: Memory, file: Uint8Array, vaddr: number, offset: number, filesz: number, need: Need): void {
   const PAGE = 4096;
   let a = vaddr, o = offset;
   const end = vaddr + filesz;
@@ -77,9 +82,11 @@ function loadSegment(mem: Memory, file: Uint8Array, vaddr: number, offset: numbe
   while (a < end) {
     const pageEnd = Math.floor(a / PAGE) * PAGE + PAGE;
     if (aligned && a % PAGE === 0 && pageEnd <= end) {
-      mem.sharePage(a, file.subarray(o, o + PAGE));
+      const at = o;
+      mem.sharePage(a, file.subarray(o, o + PAGE), () => need(at, PAGE));
     } else {
       const n = Math.min(end, pageEnd) - a;
+      need(o, n);
       mem.pokeBytes(a, file.subarray(o, o + n));
     }
     o += pageEnd - a;

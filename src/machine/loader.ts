@@ -1,8 +1,9 @@
 // What a program is and how it gets into a Kernel: a .s model program (assembled with the syscall library and
 // run with the Go-runtime model), a static linux/amd64 ELF, or a .go file / package (built first).
-import { closeSync, openSync, readFileSync, readSync, statSync, realpathSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync, realpathSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { Kernel } from '../linux/kernel';
+import { FileImage } from '../linux/fileImage';
 import type { KernelOptions } from '../linux/types';
 import type { SchedulerSource } from '../goruntime/snapshot';
 import { DebugInfo, type FunctionEntry, type LineEntry, type SymbolEntry } from './debugInfo';
@@ -90,16 +91,18 @@ function readHead(path: string, n: number): Uint8Array {
 }
 
 function loadElf(path: string, opts: LaunchOptions, io: KernelIO, shownName?: string): LoadedProgram {
-  const file = readFileSync(path); // a Buffer is a Uint8Array: no copy (3 MB cost ~14 ms)
-  const bytes = new Uint8Array(file.buffer, file.byteOffset, file.length);
+  // A plain run (gosyscall run: no trace, no debugger) never looks at the Go symbols: the program's pages are read
+  // as it touches them. Tracing and debugging read the whole file (symbols, DWARF).
+  const plain = io.traceSyscalls === false;
+  const file = FileImage.open(path);
   const kernel = new Kernel(kernelOptions(opts, io));
   try {
-    kernel.load(bytes, { argv: [shownName ?? basename(path), ...(opts.args ?? [])], env: guestEnv(opts), path: `/${shownName ?? basename(path)}` });
+    kernel.load(plain ? file : file.all(), { argv: [shownName ?? basename(path), ...(opts.args ?? [])], env: guestEnv(opts), path: `/${shownName ?? basename(path)}` });
   } catch (e) {
     throw new Error(`${path}: ${(e as Error).message}`);
   }
-  // A plain run (gosyscall run: no trace, no debugger) never looks at the Go symbols: skip reading them.
-  if (io.traceSyscalls === false) {
+  const bytes = file.bytes;
+  if (plain) {
     return { kind: 'elf', kernel, info: new DebugInfo([], [], []), virtualSources: new Map(), isNative: () => false, sourcePathFor: (p) => p, warnings: [] };
   }
   const real = realProgramInfo(bytes, path, kernel);

@@ -87,3 +87,11 @@ test('code cache: a corrupt or stale cache is replaced, and output is the same w
     rmSync(dirname(dir), { recursive: true, force: true });
   }
 });
+
+test('code-cached bundles are ASCII function expressions (the loader compiles their text as latin1, unwrapped)', () => {
+  for (const f of ['cliMain.js', 'debugAdapterMain.js']) {
+    const bytes = readFileSync(join(DIST, f));
+    assert.equal(bytes.findIndex((b) => b > 0x7f), -1, `${f} has a non-ASCII byte`);
+    assert.match(bytes.toString('latin1', 0, 80), /^\(function \(exports, require, module, __filename, __dirname\) \{/, f);
+  }
+});

@@ -192,3 +192,31 @@ test('sharePage: reads see the shared bytes, the first write copies them, the so
   assert.throws(() => m.sharePage(0x11001, file.subarray(0, 0x1000)), /not one aligned page/);
   assert.throws(() => m.sharePage(0x20000, file.subarray(0, 0x1000)), /unmapped/);
 });
+
+test('sharePage with fill: the bytes are made valid once, before the first read, fetch, peek or write needs them', () => {
+  const file = new Uint8Array(0x5000);
+  const filled: number[] = [];
+  const m = new Memory();
+  m.map(0x10000, 0x5000, PROT_READ | PROT_WRITE | PROT_EXEC);
+  for (let p = 0; p < 5; p++) {
+    m.sharePage(0x10000 + p * 0x1000, file.subarray(p * 0x1000, (p + 1) * 0x1000), () => {
+      filled.push(p);
+      for (let i = 0; i < 0x1000; i++) file[p * 0x1000 + i] = (p << 4) | (i & 0xf);
+    });
+  }
+  const c = m.clone(); // a clone shares the pages: the bytes are read once for both
+  assert.deepEqual(filled, [], 'nothing is read when the pages are mapped');
+  assert.equal(m.read8(0x10003), 0x03, 'guest read');
+  assert.equal(m.execPage(0x11000).data[5], 0x15, 'instruction fetch');
+  assert.equal(m.peek8(0x12007), 0x27, 'host peek');
+  m.write8(0x13001, 0xee); // the first write copies the page: its other bytes must be the file's
+  assert.equal(m.read8(0x13002), 0x32);
+  assert.equal(m.read8(0x13001), 0xee);
+  assert.deepEqual(filled, [0, 1, 2, 3]);
+  assert.equal(c.read8(0x10003), 0x03);
+  assert.equal(c.read8(0x13001), 0x31, 'the clone still sees the file, not the write');
+  assert.equal(m.read8(0x10004), 0x04);
+  assert.deepEqual(filled, [0, 1, 2, 3], 'each page is filled once, shared by the clone');
+  m.unmap(0x14000, 0x1000);
+  assert.deepEqual(filled, [0, 1, 2, 3], 'a page never touched is never read');
+});
