@@ -5,6 +5,7 @@ import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { icedLazyEnums } from './icedLazyEnums.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const watch = process.argv.includes('--watch');
@@ -33,6 +34,7 @@ const bundles = {
   minifyWhitespace: true,
   minifySyntax: true,
   external: ['vscode'],
+  plugins: [icedLazyEnums],
   outdir: 'dist',
   entryPoints: {
     extension: 'src/extension/extension.ts',

@@ -4,10 +4,10 @@
 
 import { Decoder, DecoderOptions, Instruction } from 'iced-x86';
 import * as iced from 'iced-x86';
-import { pickEnum } from './icedEnums';
 // Local aliases: a bundled CommonJS module's exports are getters; read each enum object once.
 const { DE, FC, OK } = { DE: iced.DecoderError, FC: iced.FlowControl, OK: iced.OpKind };
-const CD = pickEnum(iced.Code, ['INVALID']);
+/** iced's Code.INVALID, written out: reading iced.Code would build its ~4,900 names (scripts/icedLazyEnums.mjs). */
+export const CODE_INVALID = 0;
 import type { Cpu } from './cpu';
 import type { PageBuf } from './memory';
 import * as M_memory from './memory';
@@ -179,7 +179,7 @@ function buildBlock(c: Cpu, rip: number, buf: PageBuf, pn: number, off: number, 
       dec.decodeOut(scratch);
       const len = scratch.length;
       const t = translate(scratch, addr, bytes, pos, len);
-      if (t.ud && needNext && !nextBuf && scratch.code === CD.INVALID && dec.lastError === DE.NoMoreBytes) {
+      if (t.ud && needNext && !nextBuf && scratch.code === CODE_INVALID && dec.lastError === DE.NoMoreBytes) {
         // The instruction runs into a page we may not execute: fault on that page when we get there.
         if (n > 0) break;
         throw new PageFault(pageEnd, 'exec', mem.protOf(pageEnd) >= 0);
