@@ -2,10 +2,12 @@
 // TypeScript file under src/, test/ and bench/ into out/ (one file each, CommonJS) for `node --test` and the
 // extension test suite. Type checking is `npm run typecheck` (tsc --noEmit): esbuild never blocks on types.
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { icedLazyEnums } from './icedLazyEnums.mjs';
+import { lazyEnums } from './icedLazyEnums.mjs';
+import { exportsThroughTable, glueThroughTable } from './icedWasmTable.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const watch = process.argv.includes('--watch');
@@ -22,6 +24,20 @@ function tsFiles(dir) {
   return out;
 }
 
+// iced-x86 as bundled: its wasm with the functions exported through a table, its glue calling them from there and
+// making its enums on first read (scripts/icedWasmTable.mjs, scripts/icedLazyEnums.mjs; both for start-up time).
+const icedDir = join(root, 'node_modules/iced-x86');
+const icedWasm = exportsThroughTable(readFileSync(join(icedDir, 'iced_x86_bg.wasm')));
+const icedGlue = {
+  name: 'iced-x86',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]iced-x86[\\/]iced_x86\.js$/ }, async (args) => ({
+      contents: glueThroughTable(lazyEnums(await readFile(args.path, 'utf8')), icedWasm.names),
+      loader: 'js',
+    }));
+  },
+};
+
 const bundles = {
   absWorkingDir: root,
   bundle: true,
@@ -34,7 +50,7 @@ const bundles = {
   minifyWhitespace: true,
   minifySyntax: true,
   external: ['vscode'],
-  plugins: [icedLazyEnums],
+  plugins: [icedGlue],
   outdir: 'dist',
   entryPoints: {
     extension: 'src/extension/extension.ts',
@@ -74,7 +90,7 @@ const perFile = {
 function copyAssets() {
   mkdirSync(join(root, 'dist'), { recursive: true });
   // iced-x86 loads its wasm from __dirname, which is dist/ once bundled.
-  copyFileSync(join(root, 'node_modules/iced-x86/iced_x86_bg.wasm'), join(root, 'dist/iced_x86_bg.wasm'));
+  writeFileSync(join(root, 'dist/iced_x86_bg.wasm'), icedWasm.wasm);
 }
 
 if (watch) {

@@ -1,4 +1,4 @@
-// esbuild plugin: iced-x86's enums, made when first read instead of when the module loads.
+// iced-x86's enums, made when first read instead of when the module loads (a transform of its glue at bundling).
 //
 // iced-x86's JavaScript defines 41 enums as frozen object literals (module.exports.Code = Object.freeze({...})),
 // ~17,000 properties in all; Code alone has ~4,900 names, each with its reverse mapping. Every start of the CLI
@@ -6,8 +6,6 @@
 // faults (Go hello world), for the handful of enums the emulator reads. Each definition becomes a getter that
 // builds the same frozen object on first read and then replaces itself with it: same values, same object
 // identity afterwards, only the time it is made changes.
-import { readFile } from 'node:fs/promises';
-
 const HEAD = /^module\.exports\.(\w+) = Object\.freeze\(\{/gm;
 /** An enum body: `Name:0,"0":"Name",` pairs and doc comments, nothing else. */
 const BODY = /^(?:\s|\/\*\*[\s\S]*?\*\/|\w+:-?\d+,|"-?\d+":"\w+",)*$/;
@@ -33,13 +31,3 @@ export function lazyEnums(src) {
     '}\n';
   return helper + out + src.slice(from);
 }
-
-export const icedLazyEnums = {
-  name: 'iced-lazy-enums',
-  setup(build) {
-    build.onLoad({ filter: /[\\/]iced-x86[\\/]iced_x86\.js$/ }, async (args) => ({
-      contents: lazyEnums(await readFile(args.path, 'utf8')),
-      loader: 'js',
-    }));
-  },
-};
