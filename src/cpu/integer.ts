@@ -22,7 +22,7 @@ import * as M_flags from './flags';
 const { arithFlags, CF, cond, getCF, K_DEC, K_IMUL, K_INC, K_RES, K_SUB, materialize, OF, ZF, setArith } = M_flags;
 import * as M_fault from './fault';
 const { FaultSignal } = M_fault;
-import type { Op } from './operands';
+import type { Loc, Op } from './operands';
 import { newLoc } from './operands';
 import * as M_operands from './operands';
 const { AM_CALL, eaOf, gprInfo, L_IMM, L_MEM, L_REG, loc, maskOf, rd64, rdAny, rdN, wr64, wrAny, wrN } = M_operands;
@@ -74,49 +74,70 @@ function aluOp(insn: Instruction, op: number): Op {
   const sz = dst.sz;
   const src = loc(insn, 1, sz);
   const fop = ALU_KIND[op] | (sz << 4);
-  const wb = ALU_WRITES[op];
-  // "xor r, r" / "sub r, r": result zero regardless of the register (common idiom: keep it fast).
+  // Each op is made by a function of only what it uses (see mov's ops).
   if (sz === 8) {
     if (dst.k === L_REG && src.k === L_REG) {
-      const d = dst.ri, s = src.ri;
-      if (op === CMP) return c => { const r = c.r; const lo = alu64(c, SUB, r[d], r[d + 1], r[s], r[s + 1], 0); setFlags(c, fop, r[d], r[d + 1], r[s], r[s + 1], lo, c.th, 0); };
-      if (op === TEST) return c => { const r = c.r; setFlags(c, fop, 0, 0, 0, 0, r[d] & r[s], r[d + 1] & r[s + 1], 0); };
-      return c => {
-        const r = c.r, al = r[d], ah = r[d + 1], bl = r[s], bh = r[s + 1], cin = carryIn(c, op);
-        const lo = alu64(c, op, al, ah, bl, bh, cin), hi = c.th;
-        r[d] = lo; r[d + 1] = hi;
-        setFlags(c, fop, al, ah, bl, bh, lo, hi, cin);
-      };
+      if (op === CMP) return cmpRR64(fop, dst.ri, src.ri);
+      if (op === TEST) return testRR64(fop, dst.ri, src.ri);
+      return aluRR64(op, fop, dst.ri, src.ri);
     }
     if (dst.k === L_REG && src.k === L_IMM) {
-      const d = dst.ri, bl = src.lo, bh = src.hi;
-      if (op === CMP) return c => { const r = c.r; const lo = alu64(c, SUB, r[d], r[d + 1], bl, bh, 0); setFlags(c, fop, r[d], r[d + 1], bl, bh, lo, c.th, 0); };
-      return c => {
-        const r = c.r, al = r[d], ah = r[d + 1], cin = carryIn(c, op);
-        const lo = alu64(c, op, al, ah, bl, bh, cin), hi = c.th;
-        if (wb) { r[d] = lo; r[d + 1] = hi; }
-        setFlags(c, fop, al, ah, bl, bh, lo, hi, cin);
-      };
+      if (op === CMP) return cmpRI64(fop, dst.ri, src.lo, src.hi);
+      return aluRI64(op, fop, dst.ri, src.lo, src.hi);
     }
-    const ml = dst.k === L_MEM ? dst : src;
-    return c => {
-      const a = eaOf(c, ml);
-      const al = rd64(c, dst, a), ah = c.th, bl = rd64(c, src, a), bh = c.th, cin = carryIn(c, op);
-      const lo = alu64(c, op, al, ah, bl, bh, cin), hi = c.th;
-      if (wb) wr64(c, dst, a, lo, hi);
-      setFlags(c, fop, al, ah, bl, bh, lo, hi, cin);
-    };
+    return aluMem64(op, fop, dst, src);
   }
-  const m = maskOf(sz);
-  if (dst.k === L_REG && src.k === L_IMM && sz === 4 && !dst.hb) {
-    const d = dst.ri, b = src.lo;
-    return c => {
-      const r = c.r, a = r[d], cin = carryIn(c, op);
-      const v = aluN(op, -1, a, b, cin);
-      if (wb) { r[d] = v; r[d + 1] = 0; }
-      setFlags(c, fop, a, 0, b, 0, v, 0, cin);
-    };
-  }
+  if (dst.k === L_REG && src.k === L_IMM && sz === 4 && !dst.hb) return aluRI32(op, fop, dst.ri, src.lo);
+  return aluSmall(op, fop, dst, src);
+}
+
+const cmpRR64 = (fop: number, d: number, s: number): Op =>
+  c => { const r = c.r; const lo = alu64(c, SUB, r[d], r[d + 1], r[s], r[s + 1], 0); setFlags(c, fop, r[d], r[d + 1], r[s], r[s + 1], lo, c.th, 0); };
+const testRR64 = (fop: number, d: number, s: number): Op =>
+  c => { const r = c.r; setFlags(c, fop, 0, 0, 0, 0, r[d] & r[s], r[d + 1] & r[s + 1], 0); };
+function aluRR64(op: number, fop: number, d: number, s: number): Op {
+  return c => {
+    const r = c.r, al = r[d], ah = r[d + 1], bl = r[s], bh = r[s + 1], cin = carryIn(c, op);
+    const lo = alu64(c, op, al, ah, bl, bh, cin), hi = c.th;
+    r[d] = lo; r[d + 1] = hi;
+    setFlags(c, fop, al, ah, bl, bh, lo, hi, cin);
+  };
+}
+const cmpRI64 = (fop: number, d: number, bl: number, bh: number): Op =>
+  c => { const r = c.r; const lo = alu64(c, SUB, r[d], r[d + 1], bl, bh, 0); setFlags(c, fop, r[d], r[d + 1], bl, bh, lo, c.th, 0); };
+function aluRI64(op: number, fop: number, d: number, bl: number, bh: number): Op {
+  const wb = ALU_WRITES[op];
+  return c => {
+    const r = c.r, al = r[d], ah = r[d + 1], cin = carryIn(c, op);
+    const lo = alu64(c, op, al, ah, bl, bh, cin), hi = c.th;
+    if (wb) { r[d] = lo; r[d + 1] = hi; }
+    setFlags(c, fop, al, ah, bl, bh, lo, hi, cin);
+  };
+}
+function aluMem64(op: number, fop: number, dst: Loc, src: Loc): Op {
+  const wb = ALU_WRITES[op];
+  const ml = dst.k === L_MEM ? dst : src;
+  return c => {
+    const a = eaOf(c, ml);
+    const al = rd64(c, dst, a), ah = c.th, bl = rd64(c, src, a), bh = c.th, cin = carryIn(c, op);
+    const lo = alu64(c, op, al, ah, bl, bh, cin), hi = c.th;
+    if (wb) wr64(c, dst, a, lo, hi);
+    setFlags(c, fop, al, ah, bl, bh, lo, hi, cin);
+  };
+}
+function aluRI32(op: number, fop: number, d: number, b: number): Op {
+  const wb = ALU_WRITES[op];
+  return c => {
+    const r = c.r, a = r[d], cin = carryIn(c, op);
+    const v = aluN(op, -1, a, b, cin);
+    if (wb) { r[d] = v; r[d + 1] = 0; }
+    setFlags(c, fop, a, 0, b, 0, v, 0, cin);
+  };
+}
+/** 8, 16 and 32-bit forms not above. */
+function aluSmall(op: number, fop: number, dst: Loc, src: Loc): Op {
+  const wb = ALU_WRITES[op];
+  const m = maskOf(dst.sz);
   const ml = dst.k === L_MEM ? dst : src.k === L_MEM ? src : null;
   return c => {
     const a = ml !== null ? eaOf(c, ml) : 0;
@@ -131,13 +152,12 @@ function aluOp(insn: Instruction, op: number): Op {
 
 function unary(insn: Instruction, m: Mnemonic): Op {
   const d = loc(insn, 0), sz = d.sz, mask = maskOf(sz);
-  const ea = d.ea;
   const isMem = d.k === L_MEM;
   switch (m) {
     case MN.Inc: case MN.Dec: {
       const inc = m === MN.Inc, fop = (inc ? K_INC : K_DEC) | (sz << 4);
       if (sz === 8) return c => {
-        const a = isMem ? ea(c) : 0, lo = rd64(c, d, a), hi = c.th;
+        const a = isMem ? eaOf(c, d) : 0, lo = rd64(c, d, a), hi = c.th;
         const rl = inc ? (lo + 1) | 0 : (lo - 1) | 0;
         const rh = inc ? (rl === 0 ? (hi + 1) | 0 : hi) : (lo === 0 ? (hi - 1) | 0 : hi);
         const cf = getCF(c);
@@ -145,7 +165,7 @@ function unary(insn: Instruction, m: Mnemonic): Op {
         setFlags(c, fop, lo, hi, 1, 0, rl, rh, cf);
       };
       return c => {
-        const a = isMem ? ea(c) : 0, x = rdN(c, d, a);
+        const a = isMem ? eaOf(c, d) : 0, x = rdN(c, d, a);
         const v = inc ? (x + 1) & mask : (x - 1) & mask;
         const cf = getCF(c);
         wrN(c, d, a, v);
@@ -155,20 +175,20 @@ function unary(insn: Instruction, m: Mnemonic): Op {
     case MN.Neg: {
       const fop = K_SUB | (sz << 4);
       if (sz === 8) return c => {
-        const a = isMem ? ea(c) : 0, lo = rd64(c, d, a), hi = c.th;
+        const a = isMem ? eaOf(c, d) : 0, lo = rd64(c, d, a), hi = c.th;
         const rl = alu64(c, SUB, 0, 0, lo, hi, 0), rh = c.th;
         wr64(c, d, a, rl, rh);
         setFlags(c, fop, 0, 0, lo, hi, rl, rh, 0);
       };
       return c => {
-        const a = isMem ? ea(c) : 0, x = rdN(c, d, a), v = (0 - x) & mask;
+        const a = isMem ? eaOf(c, d) : 0, x = rdN(c, d, a), v = (0 - x) & mask;
         wrN(c, d, a, v);
         setFlags(c, fop, 0, 0, x, 0, v, 0, 0);
       };
     }
     default: // NOT: no flags
-      if (sz === 8) return c => { const a = isMem ? ea(c) : 0, lo = rd64(c, d, a); wr64(c, d, a, ~lo, ~c.th); };
-      return c => { const a = isMem ? ea(c) : 0; wrN(c, d, a, ~rdN(c, d, a) & mask); };
+      if (sz === 8) return c => { const a = isMem ? eaOf(c, d) : 0, lo = rd64(c, d, a); wr64(c, d, a, ~lo, ~c.th); };
+      return c => { const a = isMem ? eaOf(c, d) : 0; wrN(c, d, a, ~rdN(c, d, a) & mask); };
   }
 }
 
@@ -190,7 +210,7 @@ function shift(insn: Instruction, m: Mnemonic): Op {
   const d = loc(insn, 0), sz = d.sz, bits = sz * 8, mask = maskOf(sz);
   const cnt = countOf(insn, 1);
   const cmask = sz === 8 ? 63 : 31;
-  const isMem = d.k === L_MEM, ea = d.ea;
+  const isMem = d.k === L_MEM;
   const kind = m === MN.Sal ? MN.Shl : m;
   const zx = d.k === L_REG && sz === 4;
   // Fast paths: SHL/SHR/SAR of a 64- or 32-bit register by a non-zero immediate.
@@ -240,7 +260,7 @@ function shift(insn: Instruction, m: Mnemonic): Op {
   return c => {
     const n = cnt(c) & cmask;
     if (n === 0) { if (zx) c.r[d.ri + 1] = 0; return; } // flags unaffected; a 32-bit register is still zero-extended
-    const a = isMem ? ea(c) : 0;
+    const a = isMem ? eaOf(c, d) : 0;
     const lo = rdAny(c, d, a), hi = c.th;
     let rl = 0, rh = 0, cf = 0, of = 0;
     if (sz === 8) {
@@ -308,12 +328,12 @@ function shift(insn: Instruction, m: Mnemonic): Op {
 function shiftDouble(insn: Instruction, m: Mnemonic): Op {
   const d = loc(insn, 0), s = loc(insn, 1), sz = d.sz, bits = sz * 8, mask = maskOf(sz);
   const cnt = countOf(insn, 2), cmask = sz === 8 ? 63 : 31;
-  const isMem = d.k === L_MEM, ea = d.ea, left = m === MN.Shld;
+  const isMem = d.k === L_MEM, left = m === MN.Shld;
   const zx = d.k === L_REG && sz === 4;
   return c => {
     const n = cnt(c) & cmask;
     if (n === 0) { if (zx) c.r[d.ri + 1] = 0; return; }
-    const a = isMem ? ea(c) : 0;
+    const a = isMem ? eaOf(c, d) : 0;
     const lo = rdAny(c, d, a), hi = c.th, slo = rdAny(c, s, a), shi = c.th;
     let rl: number, rh = 0, cf: number, of: number;
     if (sz === 8) {
@@ -353,11 +373,11 @@ function shiftDouble(insn: Instruction, m: Mnemonic): Op {
 
 function mulDiv(insn: Instruction, m: Mnemonic): Op {
   const s = loc(insn, opCount(insn) - 1 === 0 ? 0 : 0);
-  const sz = s.sz, isMem = s.k === L_MEM, ea = s.ea;
+  const sz = s.sz, isMem = s.k === L_MEM;
   const signed = m === MN.Imul || m === MN.Idiv;
   if (m === MN.Mul || m === MN.Imul) {
     return c => {
-      const a = isMem ? ea(c) : 0;
+      const a = isMem ? eaOf(c, s) : 0;
       const r = c.r;
       if (sz === 8) {
         const bl = rd64(c, s, a), bh = c.th;
@@ -397,7 +417,7 @@ function mulDiv(insn: Instruction, m: Mnemonic): Op {
   }
   // DIV / IDIV: #DE on a zero divisor or a quotient that does not fit.
   return c => {
-    const a = isMem ? ea(c) : 0;
+    const a = isMem ? eaOf(c, s) : 0;
     const r = c.r;
     const y = rdAny(c, s, a), yh = c.th;
     let dividend: bigint, divisor: bigint;
@@ -452,11 +472,11 @@ function imulN(insn: Instruction): Op {
   const d = loc(insn, 0), sz = d.sz;
   const s1 = opCount(insn) === 3 ? loc(insn, 1) : d;
   const s2 = opCount(insn) === 3 ? loc(insn, 2, sz) : loc(insn, 1);
-  const ea = s1.k === L_MEM ? s1.ea : s2.k === L_MEM ? s2.ea : null;
+  const ml = s1.k === L_MEM ? s1 : s2.k === L_MEM ? s2 : null;
   if (sz === 8) {
     // Only the low 64 bits of the product are computed here; CF/OF come from the factors when read (K_IMUL).
     return c => {
-      const a = ea ? ea(c) : 0;
+      const a = ml !== null ? eaOf(c, ml) : 0;
       const xl = rd64(c, s1, a), xh = c.th, yl = rd64(c, s2, a), yh = c.th;
       const w0 = umul32(c, xl, yl);
       const w1 = (c.th + Math.imul(xl, yh) + Math.imul(xh, yl)) | 0;
@@ -465,7 +485,7 @@ function imulN(insn: Instruction): Op {
     };
   }
   return c => {
-    const a = ea ? ea(c) : 0;
+    const a = ml !== null ? eaOf(c, ml) : 0;
     if (sz === 8) {
       const xl = rd64(c, s1, a), xh = c.th, yl = rd64(c, s2, a), yh = c.th;
       smul64(c, xl, xh, yl, yh, mul128);
@@ -497,11 +517,11 @@ function imulN(insn: Instruction): Op {
 function bitTest(insn: Instruction, m: Mnemonic): Op {
   const d = loc(insn, 0), sz = d.sz, bits = sz * 8;
   const s = loc(insn, 1, 1);
-  const isMem = d.k === L_MEM, ea = d.ea, regOff = s.k === L_REG;
+  const isMem = d.k === L_MEM, regOff = s.k === L_REG;
   const sreg = regOff ? loc(insn, 1) : s;
   const op = [MN.Bt, MN.Bts, MN.Btr, MN.Btc].indexOf(m);
   return c => {
-    let a = isMem ? ea(c) : 0;
+    let a = isMem ? eaOf(c, d) : 0;
     let n: number;
     if (regOff) {
       // A register bit offset is signed and may address outside the operand (bit-string addressing).
@@ -530,10 +550,10 @@ function bitTest(insn: Instruction, m: Mnemonic): Op {
 
 function bitScan(insn: Instruction, m: Mnemonic): Op {
   const d = loc(insn, 0), s = loc(insn, 1), sz = d.sz;
-  const isMem = s.k === L_MEM, ea = s.ea;
+  const isMem = s.k === L_MEM;
   const fwd = m === MN.Bsf || m === MN.Tzcnt;
   return c => {
-    const a = isMem ? ea(c) : 0;
+    const a = isMem ? eaOf(c, s) : 0;
     const lo = rdAny(c, s, a), hi = sz === 8 ? c.th : 0;
     const x = sz === 2 ? lo & 0xffff : lo;
     materialize(c);
@@ -548,10 +568,10 @@ function bitScan(insn: Instruction, m: Mnemonic): Op {
 
 function popcnt(insn: Instruction): Op {
   const d = loc(insn, 0), s = loc(insn, 1), sz = d.sz;
-  const ea = s.ea, isMem = s.k === L_MEM;
+  const isMem = s.k === L_MEM;
   const pc = (v: number) => { v = v - ((v >>> 1) & 0x55555555); v = (v & 0x33333333) + ((v >>> 2) & 0x33333333); return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24; };
   return c => {
-    const a = isMem ? ea(c) : 0;
+    const a = isMem ? eaOf(c, s) : 0;
     const lo = rdAny(c, s, a), hi = sz === 8 ? c.th : 0;
     const n = pc(sz === 2 ? lo & 0xffff : lo) + pc(hi);
     wrAny(c, d, 0, n, 0);
@@ -565,23 +585,36 @@ function mov(insn: Instruction): Op {
   const d = loc(insn, 0), sz = d.sz;
   const s = loc(insn, 1, sz);
   if (sz === 8) {
-    if (d.k === L_REG && s.k === L_REG) { const di = d.ri, si = s.ri; return c => { const r = c.r; r[di] = r[si]; r[di + 1] = r[si + 1]; }; }
-    if (d.k === L_REG && s.k === L_MEM) { const di = d.ri; return c => { const m = c.memory; const lo = m.read64(eaOf(c, s)); c.r[di] = lo; c.r[di + 1] = m.hi; }; }
-    if (d.k === L_MEM && s.k === L_REG) { const si = s.ri; return c => { c.memory.write64(eaOf(c, d), c.r[si], c.r[si + 1]); }; }
-    if (d.k === L_REG && s.k === L_IMM) { const di = d.ri, lo = s.lo, hi = s.hi; return c => { c.r[di] = lo; c.r[di + 1] = hi; }; }
-    const lo = s.lo, hi = s.hi;
-    return c => { c.memory.write64(eaOf(c, d), lo, hi); };
+    if (d.k === L_REG && s.k === L_REG) return movRR64(d.ri, s.ri);
+    if (d.k === L_REG && s.k === L_MEM) return movRM64(d.ri, s);
+    if (d.k === L_MEM && s.k === L_REG) return movMR64(d, s.ri);
+    if (d.k === L_REG && s.k === L_IMM) return movRI64(d.ri, s.lo, s.hi);
+    return movMI64(d, s.lo, s.hi);
   }
   if (sz === 4 && !d.hb && !s.hb) {
-    if (d.k === L_REG && s.k === L_REG) { const di = d.ri, si = s.ri; return c => { const r = c.r; r[di] = r[si]; r[di + 1] = 0; }; }
-    if (d.k === L_REG && s.k === L_MEM) { const di = d.ri; return c => { c.r[di] = c.memory.read32(eaOf(c, s)); c.r[di + 1] = 0; }; }
-    if (d.k === L_MEM && s.k === L_REG) { const si = s.ri; return c => { c.memory.write32(eaOf(c, d), c.r[si]); }; }
-    if (d.k === L_REG && s.k === L_IMM) { const di = d.ri, v = s.lo; return c => { c.r[di] = v; c.r[di + 1] = 0; }; }
+    if (d.k === L_REG && s.k === L_REG) return movRR32(d.ri, s.ri);
+    if (d.k === L_REG && s.k === L_MEM) return movRM32(d.ri, s);
+    if (d.k === L_MEM && s.k === L_REG) return movMR32(d, s.ri);
+    if (d.k === L_REG && s.k === L_IMM) return movRI32(d.ri, s.lo);
   }
-  if (d.k === L_MEM && s.k === L_REG && sz === 1) {
-    const si = s.ri, hb = s.hb;
-    return c => { c.memory.write8(eaOf(c, d), hb ? c.r[si] >> 8 : c.r[si]); };
-  }
+  if (d.k === L_MEM && s.k === L_REG && sz === 1) return movMR8(d, s.ri, s.hb);
+  return movN(d, s);
+}
+
+// MOV's ops, each made by a function of only what it uses: a closure made inside mov() would keep mov's whole
+// context, both operand records included, alive as long as the translation is cached (most of Go's instructions
+// are MOVs, translated once and kept).
+const movRR64 = (di: number, si: number): Op => c => { const r = c.r; r[di] = r[si]; r[di + 1] = r[si + 1]; };
+const movRM64 = (di: number, s: Loc): Op => c => { const m = c.memory; const lo = m.read64(eaOf(c, s)); c.r[di] = lo; c.r[di + 1] = m.hi; };
+const movMR64 = (d: Loc, si: number): Op => c => { c.memory.write64(eaOf(c, d), c.r[si], c.r[si + 1]); };
+const movRI64 = (di: number, lo: number, hi: number): Op => c => { c.r[di] = lo; c.r[di + 1] = hi; };
+const movMI64 = (d: Loc, lo: number, hi: number): Op => c => { c.memory.write64(eaOf(c, d), lo, hi); };
+const movRR32 = (di: number, si: number): Op => c => { const r = c.r; r[di] = r[si]; r[di + 1] = 0; };
+const movRM32 = (di: number, s: Loc): Op => c => { c.r[di] = c.memory.read32(eaOf(c, s)); c.r[di + 1] = 0; };
+const movMR32 = (d: Loc, si: number): Op => c => { c.memory.write32(eaOf(c, d), c.r[si]); };
+const movRI32 = (di: number, v: number): Op => c => { c.r[di] = v; c.r[di + 1] = 0; };
+const movMR8 = (d: Loc, si: number, hb: boolean): Op => c => { c.memory.write8(eaOf(c, d), hb ? c.r[si] >> 8 : c.r[si]); };
+function movN(d: Loc, s: Loc): Op {
   const ml = d.k === L_MEM ? d : s.k === L_MEM ? s : null;
   return c => { const a = ml !== null ? eaOf(c, ml) : 0; wrN(c, d, a, rdN(c, s, a)); };
 }
@@ -589,7 +622,7 @@ function mov(insn: Instruction): Op {
 function movx(insn: Instruction, m: Mnemonic): Op {
   const d = loc(insn, 0), s = loc(insn, 1), ssz = s.sz, dsz = d.sz;
   const signed = m === MN.Movsx || m === MN.Movsxd;
-  const ea = s.ea, isMem = s.k === L_MEM;
+  const isMem = s.k === L_MEM;
   const shiftN = 32 - ssz * 8;
   if (d.k === L_REG && dsz >= 4) {
     const di = d.ri;
@@ -602,37 +635,32 @@ function movx(insn: Instruction, m: Mnemonic): Op {
     };
   }
   return c => {
-    const x = rdN(c, s, isMem ? ea(c) : 0);
+    const x = rdN(c, s, isMem ? eaOf(c, s) : 0);
     wrN(c, d, 0, signed ? (x << shiftN) >> shiftN : x);
   };
 }
 
 function lea(insn: Instruction): Op {
   const d = loc(insn, 0), sz = d.sz, di = d.ri;
-  const base = memInfo(insn).base;
-  // LEA is plain arithmetic in Go code (hashes, multiplies by 3/5/9): compute exactly on 32-bit halves,
-  // modulo 2^64, and without the segment base.
-  let calc: (c: Cpu) => number; // returns low half, high in c.th
-  if (base === RG.RIP || base === RG.EIP) {
-    const v = memInfo(insn).disp;
-    const lo = lowOf(v), hi = highOf(v);
-    calc = c => { c.th = hi; return lo; };
-  } else {
-    const disp = memInfo(insn).disp;
-    const b = gprInfo(base), x = gprInfo(memInfo(insn).index), s = memInfo(insn).scale;
-    const bi = b ? b.ri : -1, xi = x ? x.ri : -1;
-    calc = c => {
-      const r = c.r;
-      let l = disp, h = 0;
-      if (bi >= 0) { l += r[bi] >>> 0; h += r[bi + 1]; }
-      if (xi >= 0) { l += (r[xi] >>> 0) * s; h += r[xi + 1] * s; }
-      c.th = (h + Math.floor(l / TWO32)) | 0;
-      return l | 0;
-    };
-  }
-  if (sz === 8) return c => { const lo = calc(c); c.r[di] = lo; c.r[di + 1] = c.th; };
-  if (sz === 4) return c => { c.r[di] = calc(c); c.r[di + 1] = 0; };
-  return c => { const r = c.r; r[di] = (r[di] & ~0xffff) | (calc(c) & 0xffff); };
+  const mi = memInfo(insn);
+  // LEA is plain arithmetic in Go code (hashes, multiplies by 3/5/9): computed exactly on 32-bit halves, modulo
+  // 2^64, and without the segment base. RIP-relative (Go's address of a global) is a constant.
+  if ((mi.base === RG.RIP || mi.base === RG.EIP) && sz === 8) return movRI64(di, lowOf(mi.disp), highOf(mi.disp));
+  const b = gprInfo(mi.base), x = gprInfo(mi.index);
+  return leaOp(di, sz, b ? b.ri : -1, x ? x.ri : -1, mi.scale, mi.disp);
+}
+
+/** LEA's op, made apart from lea() so it keeps only these values (see mov's ops). */
+function leaOp(di: number, sz: number, bi: number, xi: number, s: number, disp: number): Op {
+  return c => {
+    const r = c.r;
+    let l = disp, h = 0;
+    if (bi >= 0) { l += r[bi] >>> 0; h += r[bi + 1]; }
+    if (xi >= 0) { l += (r[xi] >>> 0) * s; h += r[xi + 1] * s; }
+    if (sz === 8) { r[di] = l | 0; r[di + 1] = (h + Math.floor(l / TWO32)) | 0; }
+    else if (sz === 4) { r[di] = l | 0; r[di + 1] = 0; }
+    else r[di] = (r[di] & ~0xffff) | (l & 0xffff);
+  };
 }
 
 /** Low 32 bits of an integer-valued double (exact below 2^53; modulo 2^32 semantics). */
@@ -644,14 +672,14 @@ function highOf(v: number): number { return Math.floor(v / TWO32) | 0; }
 
 function xchg(insn: Instruction): Op {
   const d = loc(insn, 0), s = loc(insn, 1), sz = d.sz;
-  const ea = d.k === L_MEM ? d.ea : s.k === L_MEM ? s.ea : null;
-  const mem = ea ? (d.k === L_MEM ? d : s) : d, reg = ea ? (d.k === L_MEM ? s : d) : s;
-  if (!ea && sz !== 8 && d.ri === s.ri && d.hb === s.hb) {
+  const memLoc = d.k === L_MEM ? d : s.k === L_MEM ? s : null;
+  const mem = memLoc ?? d, reg = memLoc === null ? s : memLoc === d ? s : d;
+  if (memLoc === null && sz !== 8 && d.ri === s.ri && d.hb === s.hb) {
     // xchg eax, eax (0x90 is NOP, decoded as Nop) with 87 c0 still zero-extends.
     return c => { if (sz === 4) c.r[d.ri + 1] = 0; };
   }
   return c => {
-    const a = ea ? ea(c) : 0;
+    const a = memLoc !== null ? eaOf(c, memLoc) : 0;
     const ml = rdAny(c, mem, a), mh = c.th;
     const rl = rdAny(c, reg, a), rh = c.th;
     wrAny(c, mem, a, rl, rh);
@@ -661,9 +689,9 @@ function xchg(insn: Instruction): Op {
 
 function cmovcc(insn: Instruction, cc: number): Op {
   const d = loc(insn, 0), s = loc(insn, 1), sz = d.sz, di = d.ri;
-  const ea = s.ea, isMem = s.k === L_MEM;
+  const isMem = s.k === L_MEM;
   return c => {
-    const a = isMem ? ea(c) : 0;
+    const a = isMem ? eaOf(c, s) : 0;
     const lo = rdAny(c, s, a), hi = c.th; // the source is read (and may fault) whatever the condition
     if (cond(c, cc)) wrAny(c, d, 0, lo, hi);
     else if (sz === 4) c.r[di + 1] = 0;
@@ -671,8 +699,8 @@ function cmovcc(insn: Instruction, cc: number): Op {
 }
 
 function setcc(insn: Instruction, cc: number): Op {
-  const d = loc(insn, 0), ea = d.ea, isMem = d.k === L_MEM;
-  return c => { wrN(c, d, isMem ? ea(c) : 0, cond(c, cc) ? 1 : 0); };
+  const d = loc(insn, 0), isMem = d.k === L_MEM;
+  return c => { wrN(c, d, isMem ? eaOf(c, d) : 0, cond(c, cc) ? 1 : 0); };
 }
 
 function bswap(insn: Instruction): Op {
@@ -686,9 +714,9 @@ function bswap(insn: Instruction): Op {
 function xadd(insn: Instruction): Op {
   const d = loc(insn, 0), s = loc(insn, 1), sz = d.sz;
   const fop = ALU_KIND[ADD] | (sz << 4), m = maskOf(sz);
-  const ea = d.k === L_MEM ? d.ea : null;
+  const isMem = d.k === L_MEM;
   return c => {
-    const a = ea ? ea(c) : 0;
+    const a = isMem ? eaOf(c, d) : 0;
     if (sz === 8) {
       const al = rd64(c, d, a), ah = c.th, bl = rd64(c, s, a), bh = c.th;
       const lo = alu64(c, ADD, al, ah, bl, bh, 0), hi = c.th;
@@ -705,25 +733,25 @@ function xadd(insn: Instruction): Op {
 function cmpxchg(insn: Instruction): Op {
   const d = loc(insn, 0), s = loc(insn, 1), sz = d.sz;
   const fop = ALU_KIND[CMP] | (sz << 4), m = maskOf(sz);
-  const ea = d.k === L_MEM ? d.ea : null;
+  const isMem = d.k === L_MEM;
   const acc = newLoc(L_REG, sz, RAX, false, null, 0, 0, AM_CALL, 0, 0, 1, 0);
   return c => {
-    const a = ea ? ea(c) : 0;
-    if (ea) c.memory.checkWrite(a, sz); // the destination is always written (locked cycle)
+    const a = isMem ? eaOf(c, d) : 0;
+    if (isMem) c.memory.checkWrite(a, sz); // the destination is always written (locked cycle)
     const xl = rdAny(c, acc, 0), xh = c.th, dl = rdAny(c, d, a), dh = c.th;
     let rl: number, rh = 0;
     if (sz === 8) { rl = alu64(c, SUB, xl, xh, dl, dh, 0); rh = c.th; } else rl = aluN(SUB, m, xl, dl, 0);
     if (rl === 0 && rh === 0) { const sl = rdAny(c, s, 0), sh = c.th; wrAny(c, d, a, sl, sh); }
-    else { if (ea) wrAny(c, d, a, dl, dh); wrAny(c, acc, 0, dl, dh); }
+    else { if (isMem) wrAny(c, d, a, dl, dh); wrAny(c, acc, 0, dl, dh); }
     setFlags(c, fop, xl, xh, dl, dh, rl, rh, 0);
   };
 }
 
 function cmpxchg16b(insn: Instruction): Op {
-  const ea = loc(insn, 0, 16).ea;
+  const m16 = loc(insn, 0, 16);
   const buf = new Int32Array(4);
   return c => {
-    const a = ea(c);
+    const a = eaOf(c, m16);
     if (a % 16 !== 0) throw new FaultSignal('#GP', `CMPXCHG16B operand 0x${a.toString(16)} not 16-byte aligned`, { addr: a });
     c.memory.checkWrite(a, 16);
     c.memory.read128(a, buf, 0);
@@ -746,7 +774,7 @@ function push(insn: Instruction): Op {
   const s = loc(insn, 0, 8);
   if (s.sz === 2) {
     return c => {
-      const v = rdN(c, s, s.k === L_MEM ? s.ea(c) : 0);
+      const v = rdN(c, s, s.k === L_MEM ? eaOf(c, s) : 0);
       const sp = rspNum(c) - 2;
       c.memory.write16(sp, v);
       addRsp(c, -2);
@@ -754,8 +782,7 @@ function push(insn: Instruction): Op {
   }
   if (s.k === L_REG) { const si = s.ri; return c => push64(c, c.r[si], c.r[si + 1]); }
   if (s.k === L_IMM) { const lo = s.lo, hi = s.hi; return c => push64(c, lo, hi); }
-  const ea = s.ea;
-  return c => { const lo = c.memory.read64(ea(c)); push64(c, lo, c.memory.hi); };
+  return c => { const lo = c.memory.read64(eaOf(c, s)); push64(c, lo, c.memory.hi); };
 }
 
 function pop(insn: Instruction): Op {
@@ -765,14 +792,14 @@ function pop(insn: Instruction): Op {
       const v = c.memory.read16(rspNum(c));
       // POP computes a memory destination with RSP already incremented.
       addRsp(c, 2);
-      try { wrN(c, d, d.k === L_MEM ? d.ea(c) : 0, v); } catch (e) { addRsp(c, -2); throw e; }
+      try { wrN(c, d, d.k === L_MEM ? eaOf(c, d) : 0, v); } catch (e) { addRsp(c, -2); throw e; }
     };
   }
   if (d.k === L_REG) { const di = d.ri; return c => { const lo = top64(c); c.r[di] = lo; c.r[di + 1] = c.th; if (di !== RSP) addRsp(c, 8); }; }
   return c => {
     const lo = top64(c), hi = c.th;
     addRsp(c, 8);
-    try { c.memory.write64(d.ea(c), lo, hi); } catch (e) { addRsp(c, -8); throw e; }
+    try { c.memory.write64(eaOf(c, d), lo, hi); } catch (e) { addRsp(c, -8); throw e; }
   };
 }
 

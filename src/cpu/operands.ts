@@ -23,7 +23,7 @@ export interface Loc {
   readonly sz: number;  // operand size in bytes (1, 2, 4, 8)
   readonly ri: number;  // GPR: index of the low half in Cpu.r (2 * register number)
   readonly hb: boolean; // AH/CH/DH/BH
-  readonly ea: EA;      // memory: effective address
+  readonly ea: EA;      // memory in mode AM_CALL: effective address (else unused: see eaOf)
   readonly lo: number;  // immediate (already sign-extended to the operand size, masked for sizes < 4)
   readonly hi: number;
   // Memory addressing mode for eaOf (inlined, no closure call): AM_CALL uses `ea`.
@@ -32,23 +32,16 @@ export interface Loc {
 
 /**
  * Every Loc is made here, as one object literal: one hidden class, and a literal rather than a class instance,
- * which V8 optimises better in the generated block functions (a class made bench/cpu 30% slower). A memory
- * operand without its own EA closure (eaFn null) gets one built from its addressing mode.
+ * which V8 optimises better in the generated block functions (a class made bench/cpu 30% slower). Only a memory
+ * operand of mode AM_CALL has an EA closure (eaFn): the others are computed by eaOf from their fields, which
+ * saves a closure per operand (thousands at a Go program's start, kept as long as its translation).
  */
 export function newLoc(k: number, sz: number, ri: number, hb: boolean, eaFn: EA | null, lo: number, hi: number,
   am: number, eb: number, ex: number, es: number, ed: number): Loc {
-  return { k, sz, ri, hb, ea: eaFn ?? eaClosure(am, eb, ex, es, ed), lo, hi, am, eb, ex, es, ed };
+  return { k, sz, ri, hb, ea: eaFn ?? noEA, lo, hi, am, eb, ex, es, ed };
 }
 
-function eaClosure(am: number, b: number, x: number, s: number, d: number): EA {
-  if (am === AM_BASE) return d === 0 ? (c) => c.r[b + 1] * TWO32 + (c.r[b] >>> 0) : (c) => c.r[b + 1] * TWO32 + (c.r[b] >>> 0) + d;
-  if (am === AM_BASE_INDEX) {
-    return (c) => { const r = c.r; return r[b + 1] * TWO32 + (r[b] >>> 0) + (r[x + 1] * TWO32 + (r[x] >>> 0)) * s + d; };
-  }
-  return () => d;
-}
-
-/** Effective address of a memory Loc, computed inline for the common modes. */
+/** Effective address of a memory Loc (the only way to get it), computed inline for the common modes. */
 export function eaOf(c: Cpu, l: Loc): number {
   const am = l.am;
   if (am === AM_BASE) { const r = c.r, b = l.eb; return r[b + 1] * TWO32 + (r[b] >>> 0) + l.ed; }

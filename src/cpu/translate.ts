@@ -29,7 +29,7 @@ import * as M_integer from './integer';
 const { addRsp, JCC_CC, push64, top64, translateInteger } = M_integer;
 import type { Op } from './operands';
 import * as M_operands from './operands';
-const { loc, L_MEM, maskOf, rd64 } = M_operands;
+const { eaOf, loc, L_MEM, maskOf, rd64 } = M_operands;
 import * as M_sse from './sse';
 const { translateSse } = M_sse;
 import type { CpuFault } from './types';
@@ -152,17 +152,15 @@ function controlOp(insn: Instruction, m: Mnemonic, addr: number, next: number): 
   const k0 = opCount(insn) > 0 ? opKind(insn, 0) : -1;
   const isNear = k0 === OK.NearBranch64 || k0 === OK.NearBranch32 || k0 === OK.NearBranch16;
   const target = isNear ? Number(insn.nearBranchTarget) : 0;
+  // JMP, CALL and RET (most blocks end with one) are made apart, so each op keeps only what it uses.
   switch (m) {
     case MN.Jmp:
-      if (isNear) return { op: c => { c.rip = target; }, end: true };
+      if (isNear) return { op: jmpTo(target), end: true };
       return { op: indirect(insn, (c, t) => { c.rip = t; }), end: true };
     case MN.Call:
-      if (isNear) return { op: c => { push64(c, nlo, nhi); c.rip = target; }, end: true };
+      if (isNear) return { op: callTo(nlo, nhi, target), end: true };
       return { op: indirect(insn, (c, t) => { push64(c, nlo, nhi); c.rip = t; }), end: true };
-    case MN.Ret: {
-      const extra = opCount(insn) > 0 ? Number(insn.immediate(0)) & 0xffff : 0;
-      return { op: c => { const lo = top64(c); const hi = c.th; addRsp(c, 8 + extra); c.rip = hi * TWO32 + (lo >>> 0); }, end: true };
-    }
+    case MN.Ret: return { op: ret(opCount(insn) > 0 ? Number(insn.immediate(0)) & 0xffff : 0), end: true };
     case MN.Jrcxz: return { op: c => { if ((c.r[RCX] | c.r[RCX + 1]) === 0) c.rip = target; }, end: true };
     case MN.Jecxz: return { op: c => { if (c.r[RCX] === 0) c.rip = target; }, end: true };
     case MN.Loop: case MN.Loope: case MN.Loopne:
@@ -184,6 +182,10 @@ function controlOp(insn: Instruction, m: Mnemonic, addr: number, next: number): 
   return null;
 }
 
+const jmpTo = (target: number): Op => c => { c.rip = target; };
+const callTo = (nlo: number, nhi: number, target: number): Op => c => { push64(c, nlo, nhi); c.rip = target; };
+const ret = (extra: number): Op => c => { const lo = top64(c); const hi = c.th; addRsp(c, 8 + extra); c.rip = hi * TWO32 + (lo >>> 0); };
+
 /**
  * Jcc. After CMP/SUB (the lazy record holds both operands) the condition is a direct comparison; other
  * records go through the generic flag evaluation.
@@ -192,41 +194,43 @@ function jcc(cc: number, t: number): Op {
   switch (cc) {
     case 4: return c => { if ((c.fop & 15) !== 0 ? (c.fr | ((c.fop >> 4) === 8 ? c.frh : 0)) === 0 : cond(c, 4)) c.rip = t; };
     case 5: return c => { if ((c.fop & 15) !== 0 ? (c.fr | ((c.fop >> 4) === 8 ? c.frh : 0)) !== 0 : !cond(c, 4)) c.rip = t; };
-    case 2: case 3: case 6: case 7: case 12: case 13: case 14: case 15: {
-      const signed = cc >= 12;
-      const orEq = cc === 6 || cc === 7 || cc === 14 || cc === 15; // BE/A/LE/G compare with <=
-      const neg = cc === 3 || cc === 7 || cc === 13 || cc === 15;  // AE/A/GE/G are the negations
-      return c => {
-        const f = c.fop;
-        let r: boolean;
-        if ((f & 15) === K_SUB) {
-          const sz = f >> 4;
-          if (sz === 8) {
-            const ah = c.fah, bh = c.fbh;
-            if (ah !== bh) r = signed ? ah < bh : (ah >>> 0) < (bh >>> 0);
-            else r = orEq ? (c.fa >>> 0) <= (c.fb >>> 0) : (c.fa >>> 0) < (c.fb >>> 0);
-          } else if (!signed) {
-            r = orEq ? (c.fa >>> 0) <= (c.fb >>> 0) : (c.fa >>> 0) < (c.fb >>> 0);
-          } else {
-            const sh = 32 - sz * 8;
-            const a = (c.fa << sh) >> sh, b = (c.fb << sh) >> sh;
-            r = orEq ? a <= b : a < b;
-          }
-          if (neg) r = !r;
-        } else r = cond(c, cc);
-        if (r) c.rip = t;
-      };
-    }
+    case 2: case 3: case 6: case 7: case 12: case 13: case 14: case 15:
+      // BE/A/LE/G compare with <=; AE/A/GE/G are the negations
+      return jccOrder(cc, t, cc >= 12, cc === 6 || cc === 7 || cc === 14 || cc === 15, cc === 3 || cc === 7 || cc === 13 || cc === 15);
     default: return c => { if (cond(c, cc)) c.rip = t; };
   }
+}
+
+/** Jcc on an order (B/AE/BE/A, L/GE/LE/G): made apart from jcc() so its closure keeps only these values. */
+function jccOrder(cc: number, t: number, signed: boolean, orEq: boolean, neg: boolean): Op {
+  return c => {
+    const f = c.fop;
+    let r: boolean;
+    if ((f & 15) === K_SUB) {
+      const sz = f >> 4;
+      if (sz === 8) {
+        const ah = c.fah, bh = c.fbh;
+        if (ah !== bh) r = signed ? ah < bh : (ah >>> 0) < (bh >>> 0);
+        else r = orEq ? (c.fa >>> 0) <= (c.fb >>> 0) : (c.fa >>> 0) < (c.fb >>> 0);
+      } else if (!signed) {
+        r = orEq ? (c.fa >>> 0) <= (c.fb >>> 0) : (c.fa >>> 0) < (c.fb >>> 0);
+      } else {
+        const sh = 32 - sz * 8;
+        const a = (c.fa << sh) >> sh, b = (c.fb << sh) >> sh;
+        r = orEq ? a <= b : a < b;
+      }
+      if (neg) r = !r;
+    } else r = cond(c, cc);
+    if (r) c.rip = t;
+  };
 }
 
 /** Indirect JMP/CALL: the target is read (and may fault) before anything changes. */
 function indirect(insn: Instruction, go: (c: Cpu, target: number) => void): Op {
   const s = loc(insn, 0, 8);
-  const ea = s.ea, isMem = s.k === L_MEM;
+  const isMem = s.k === L_MEM;
   return c => {
-    const lo = rd64(c, s, isMem ? ea(c) : 0);
+    const lo = rd64(c, s, isMem ? eaOf(c, s) : 0);
     go(c, c.th * TWO32 + (lo >>> 0));
   };
 }
@@ -348,12 +352,15 @@ function stringOpOf(insn: Instruction, m: Mnemonic, addr: number): Op | null {
 
 // ---------------------------------------------------------------------------------- system and the rest
 
+/** NOP and the like: no architectural effect in a single-core, in-order emulator (one op for all of them). */
+const NO_EFFECT: Op = () => {};
+
 function translateMisc(insn: Instruction, m: Mnemonic, addr: number, next: number): Op | null {
   switch (m) {
     case MN.Nop: case MN.Pause: case MN.Mfence: case MN.Lfence: case MN.Sfence:
     case MN.Prefetchnta: case MN.Prefetcht0: case MN.Prefetcht1: case MN.Prefetcht2:
     case MN.Prefetchw: case MN.Prefetch: case MN.Endbr64: case MN.Clflush:
-      return () => { /* no architectural effect in a single-core, in-order emulator */ };
+      return NO_EFFECT;
     case MN.Hlt: return c => { c.stop = STOP_HALT; };
     case MN.Ud2: case MN.Ud0: case MN.Ud1: return null;
     case MN.Int3: return c => {
@@ -406,11 +413,11 @@ function translateMisc(insn: Instruction, m: Mnemonic, addr: number, next: numbe
       r[10] = lo; r[11] = hi;
     };
     case MN.Xgetbv: return null; // OSXSAVE is not advertised: #UD, as on such a CPU
-    case MN.Stmxcsr: { const ea = loc(insn, 0, 4).ea; return c => { c.memory.write32(ea(c), c.mxcsr); }; }
+    case MN.Stmxcsr: { const m32 = loc(insn, 0, 4); return c => { c.memory.write32(eaOf(c, m32), c.mxcsr); }; }
     case MN.Ldmxcsr: {
-      const ea = loc(insn, 0, 4).ea;
+      const m32 = loc(insn, 0, 4);
       return c => {
-        const v = c.memory.read32(ea(c));
+        const v = c.memory.read32(eaOf(c, m32));
         if (v & ~0xffff) throw new FaultSignal('#GP', `LDMXCSR with reserved bits set (0x${(v >>> 0).toString(16)})`);
         c.mxcsr = v;
       };
