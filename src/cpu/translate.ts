@@ -75,7 +75,7 @@ export function undefinedOp(addr: number, bytes: Uint8Array, text: string, why: 
  * RIP-relative), so identical instructions share one: Go's code repeats the same prologues, spills and stack
  * checks everywhere, and about half of a program's start-up translations are found here.
  */
-const shared = new Map<string, Translated>();
+const shared = new Map<string, Op>();
 const SHARED_MAX = 200_000;
 
 /** The instruction's bytes as a string key: one string, not one per byte (most instructions are 1-8 bytes). */
@@ -104,7 +104,7 @@ export function translate(insn: Instruction, addr: number, d: Uint8Array, pos = 
   const n = Math.max(1, Math.min(len, d.length - pos)); // the bytes that are there
   const key = bytesKey(d, pos, n);
   const hit = shared.get(key);
-  if (hit !== undefined) return hit;
+  if (hit !== undefined) return { op: hit, end: false }; // a record that dies young: the map keeps only the op
   const m = insn.mnemonic;
   const next = addr + len;
   if (m === MN.INVALID) { // the mnemonic of Code.INVALID: one call into wasm fewer than reading insn.code
@@ -117,14 +117,13 @@ export function translate(insn: Instruction, addr: number, d: Uint8Array, pos = 
     if (rs) return { op: rs, end: insn.hasRepPrefix || insn.hasRepePrefix || insn.hasRepnePrefix };
     const pure = translateInteger(insn, m) ?? translateSse(insn, m);
     if (pure) {
-      const t: Translated = { op: pure, end: false };
       // shared unless RIP-relative (the memory operand is read only when there is one: each field is a wasm call)
       const base = hasMemoryOperand(insn) ? memInfo(insn).base : RG.None;
       if (base !== RG.RIP && base !== RG.EIP && n === len) {
         if (shared.size >= SHARED_MAX) shared.clear();
-        shared.set(key, t);
+        shared.set(key, pure);
       }
-      return t;
+      return { op: pure, end: false };
     }
     const op = translateMisc(insn, m, addr, next);
     if (op) return { op, end: false };
