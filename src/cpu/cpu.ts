@@ -26,6 +26,14 @@ const TWO32 = 4294967296;
 /** RFLAGS bits we keep besides the arithmetic ones: TF(8) IF(9) DF(10) AC(18) ID(21); bit 1 always reads 1. */
 const RFLAGS_KEPT = (1 << 8) | (1 << 9) | (1 << 10) | (1 << 18) | (1 << 21);
 
+/**
+ * First value of the address fields (rip, fsBase, gsBase), replaced by 0 in the constructor. Holding a non-number
+ * first makes V8 keep those fields as tagged values: otherwise the first address computed as a double (a JS number
+ * from 32-bit halves is one until V8 optimises the code) turns them into boxed-double fields, and every read of
+ * RIP by code V8 has not optimised yet, the run loop included, allocates a fresh number (2.4 MB in Go hello world).
+ */
+const NOT_YET = null as unknown as number;
+
 export class Cpu {
   /**
    * General-purpose registers as 32-bit halves: register i (Reg enum order) is r[2i] (low, int32) and r[2i+1]
@@ -33,10 +41,10 @@ export class Cpu {
    */
   readonly r = new Int32Array(32);
   /** Address of the next instruction to execute. */
-  rip = 0;
+  rip: number = NOT_YET;
   /** FS/GS segment bases as plain numbers (addresses < 2^53; Go keeps its TLS block pointer in FS). */
-  fsBase = 0;
-  gsBase = 0;
+  fsBase: number = NOT_YET;
+  gsBase: number = NOT_YET;
   /** XMM0-15 as 64 int32 dwords (XMM i = x[4i..4i+3], little-endian), with float/byte views of the same bytes. */
   readonly x = new Int32Array(64);
   readonly xf64 = new Float64Array(this.x.buffer);
@@ -77,7 +85,10 @@ export class Cpu {
 
   private breakpoints = new Set<number>();
 
-  constructor(public memory: Memory) { tuneEngine(); }
+  constructor(public memory: Memory) {
+    tuneEngine();
+    this.rip = 0; this.fsBase = 0; this.gsBase = 0;
+  }
 
   // -------------------------------------------------------------------------------------------- registers
 

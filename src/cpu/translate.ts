@@ -183,7 +183,14 @@ function controlOp(insn: Instruction, m: Mnemonic, addr: number, next: number): 
 
 const jmpTo = (target: number): Op => c => { c.rip = target; };
 const callTo = (nlo: number, nhi: number, target: number): Op => c => { push64(c, nlo, nhi); c.rip = target; };
-const ret = (extra: number): Op => c => { const lo = top64(c); const hi = c.th; addRsp(c, 8 + extra); c.rip = hi * TWO32 + (lo >>> 0); };
+const ret = (extra: number): Op => c => { const lo = top64(c); const hi = c.th; addRsp(c, 8 + extra); c.rip = fromHalves(hi, lo); };
+
+/**
+ * The unsigned 64-bit value of (hi, lo) (exact below 2^53), as a small integer when it is one: code V8 has not
+ * optimised yet makes a heap number of any arithmetic on 2^32, and a heap number stored as RIP makes every block's
+ * successor address one too (Block.next, nA and nB become boxed-double fields).
+ */
+function fromHalves(hi: number, lo: number): number { return hi === 0 && lo >= 0 ? lo : hi * TWO32 + (lo >>> 0); }
 
 /**
  * Jcc. After CMP/SUB (the lazy record holds both operands) the condition is a direct comparison; other
@@ -230,7 +237,7 @@ function indirect(insn: Instruction, go: (c: Cpu, target: number) => void): Op {
   const isMem = s.k === L_MEM;
   return c => {
     const lo = rd64(c, s, isMem ? eaOf(c, s) : 0);
-    go(c, c.th * TWO32 + (lo >>> 0));
+    go(c, fromHalves(c.th, lo));
   };
 }
 

@@ -43,7 +43,7 @@ function u32(b: Uint8Array, o: number): number { return (b[o] | (b[o + 1] << 8) 
 function u64(b: Uint8Array, o: number): number {
   const lo = u32(b, o), hi = u32(b, o + 4);
   if (hi >= 0x200000) return Infinity;
-  return hi * 0x100000000 + lo;
+  return hi === 0 ? lo : hi * 0x100000000 + lo; // a small integer stays one (see fromHalves in cpu/translate.ts)
 }
 
 /**
