@@ -42,7 +42,7 @@ const mul128 = new Int32Array(4);
 
 export function push64(c: Cpu, lo: number, hi: number): void {
   const r = c.r;
-  const sp = r[RSP + 1] * TWO32 + (r[RSP] >>> 0) - 8;
+  const sp = r[RSP + 1] * TWO32 + ((r[RSP] >>> 0) - 8);
   c.memory.write64(sp, lo, hi);
   const nl = (r[RSP] - 8) | 0;
   if ((nl >>> 0) > (r[RSP] >>> 0)) r[RSP + 1] = (r[RSP + 1] - 1) | 0;

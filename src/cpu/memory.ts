@@ -14,6 +14,12 @@ export const PAGE_SHIFT = 12;
 export const ADDR_LIMIT = 2 ** 47;
 const TLB_SIZE = 4096;
 const TLB_MASK = TLB_SIZE - 1;
+/**
+ * An address's offset in its page is `a & OFFSET_MASK` (the low 12 bits of its low 32 bits), not a - pn * PAGE_SIZE:
+ * integer operations never allocate, while float arithmetic on an address above 2^31 makes a heap number in code V8
+ * has not optimised yet (two per access, most of a Go program's start-up garbage).
+ */
+const OFFSET_MASK = PAGE_SIZE - 1;
 
 /** Error thrown by host-side Memory calls (map/protect/peek/poke) on bad arguments or unmapped memory. */
 export class MemoryError extends Error {
@@ -375,22 +381,22 @@ export class Memory {
 
   read8(a: number): number {
     const pn = Math.floor(a / PAGE_SIZE), i = pn & TLB_MASK;
-    if (this.rTag[i] === pn) return this.rDv[i].getUint8(a - pn * PAGE_SIZE);
+    if (this.rTag[i] === pn) return this.rDv[i].getUint8(a & OFFSET_MASK);
     return this.readSlow(a, 1);
   }
   read16(a: number): number {
-    const pn = Math.floor(a / PAGE_SIZE), i = pn & TLB_MASK, off = a - pn * PAGE_SIZE;
+    const pn = Math.floor(a / PAGE_SIZE), i = pn & TLB_MASK, off = a & OFFSET_MASK;
     if (this.rTag[i] === pn && off <= PAGE_SIZE - 2) return this.rDv[i].getUint16(off, true);
     return this.readSlow(a, 2);
   }
   read32(a: number): number {
-    const pn = Math.floor(a / PAGE_SIZE), i = pn & TLB_MASK, off = a - pn * PAGE_SIZE;
+    const pn = Math.floor(a / PAGE_SIZE), i = pn & TLB_MASK, off = a & OFFSET_MASK;
     if (this.rTag[i] === pn && off <= PAGE_SIZE - 4) return this.rDv[i].getInt32(off, true);
     return this.readSlow(a, 4);
   }
   /** Returns the low 32 bits (signed); the high 32 bits are left in this.hi. */
   read64(a: number): number {
-    const pn = Math.floor(a / PAGE_SIZE), i = pn & TLB_MASK, off = a - pn * PAGE_SIZE;
+    const pn = Math.floor(a / PAGE_SIZE), i = pn & TLB_MASK, off = a & OFFSET_MASK;
     if (this.rTag[i] === pn && off <= PAGE_SIZE - 8) {
       const dv = this.rDv[i];
       this.hi = dv.getInt32(off + 4, true);
@@ -401,7 +407,7 @@ export class Memory {
   }
   /** Reads 16 bytes into dst[di..di+3] as little-endian int32 dwords. */
   read128(a: number, dst: Int32Array, di: number): void {
-    const pn = Math.floor(a / PAGE_SIZE), i = pn & TLB_MASK, off = a - pn * PAGE_SIZE;
+    const pn = Math.floor(a / PAGE_SIZE), i = pn & TLB_MASK, off = a & OFFSET_MASK;
     if (this.rTag[i] === pn && off <= PAGE_SIZE - 16) {
       const dv = this.rDv[i];
       const x0 = dv.getInt32(off, true), x1 = dv.getInt32(off + 4, true), x2 = dv.getInt32(off + 8, true);
@@ -415,21 +421,21 @@ export class Memory {
 
   write8(a: number, v: number): void {
     const pn = Math.floor(a / PAGE_SIZE), i = pn & TLB_MASK;
-    if (this.wTag[i] === pn) { this.wDv[i].setUint8(a - pn * PAGE_SIZE, v); return; }
+    if (this.wTag[i] === pn) { this.wDv[i].setUint8(a & OFFSET_MASK, v); return; }
     this.writeSlow(a, 1, v, 0);
   }
   write16(a: number, v: number): void {
-    const pn = Math.floor(a / PAGE_SIZE), i = pn & TLB_MASK, off = a - pn * PAGE_SIZE;
+    const pn = Math.floor(a / PAGE_SIZE), i = pn & TLB_MASK, off = a & OFFSET_MASK;
     if (this.wTag[i] === pn && off <= PAGE_SIZE - 2) { this.wDv[i].setUint16(off, v, true); return; }
     this.writeSlow(a, 2, v, 0);
   }
   write32(a: number, v: number): void {
-    const pn = Math.floor(a / PAGE_SIZE), i = pn & TLB_MASK, off = a - pn * PAGE_SIZE;
+    const pn = Math.floor(a / PAGE_SIZE), i = pn & TLB_MASK, off = a & OFFSET_MASK;
     if (this.wTag[i] === pn && off <= PAGE_SIZE - 4) { this.wDv[i].setInt32(off, v, true); return; }
     this.writeSlow(a, 4, v, 0);
   }
   write64(a: number, lo: number, hi: number): void {
-    const pn = Math.floor(a / PAGE_SIZE), i = pn & TLB_MASK, off = a - pn * PAGE_SIZE;
+    const pn = Math.floor(a / PAGE_SIZE), i = pn & TLB_MASK, off = a & OFFSET_MASK;
     if (this.wTag[i] === pn && off <= PAGE_SIZE - 8) {
       const dv = this.wDv[i];
       dv.setInt32(off, lo, true); dv.setInt32(off + 4, hi, true);
@@ -439,7 +445,7 @@ export class Memory {
   }
   /** Writes src[si..si+3] (int32 dwords) as 16 bytes. */
   write128(a: number, src: Int32Array, si: number): void {
-    const pn = Math.floor(a / PAGE_SIZE), i = pn & TLB_MASK, off = a - pn * PAGE_SIZE;
+    const pn = Math.floor(a / PAGE_SIZE), i = pn & TLB_MASK, off = a & OFFSET_MASK;
     if (this.wTag[i] === pn && off <= PAGE_SIZE - 16) {
       const dv = this.wDv[i];
       dv.setInt32(off, src[si], true); dv.setInt32(off + 4, src[si + 1], true);

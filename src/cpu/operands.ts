@@ -44,10 +44,15 @@ export function newLoc(k: number, sz: number, ri: number, hb: boolean, eaFn: EA 
 /** Effective address of a memory Loc (the only way to get it), computed inline for the common modes. */
 export function eaOf(c: Cpu, l: Loc): number {
   const am = l.am;
-  if (am === AM_BASE) { const r = c.r, b = l.eb; return r[b + 1] * TWO32 + (r[b] >>> 0) + l.ed; }
+  // The low halves are summed first and the high ones only when not zero: the same value, with fewer heap numbers
+  // made by code V8 has not optimised yet (any arithmetic reaching 2^31 makes one there).
+  if (am === AM_BASE) {
+    const r = c.r, b = l.eb, h = r[b + 1], low = (r[b] >>> 0) + l.ed;
+    return h === 0 ? low : h * TWO32 + low;
+  }
   if (am === AM_BASE_INDEX) {
-    const r = c.r, b = l.eb, x = l.ex;
-    return r[b + 1] * TWO32 + (r[b] >>> 0) + (r[x + 1] * TWO32 + (r[x] >>> 0)) * l.es + l.ed;
+    const r = c.r, b = l.eb, x = l.ex, s = l.es, h = r[b + 1] + r[x + 1] * s, low = (r[b] >>> 0) + (r[x] >>> 0) * s + l.ed;
+    return h === 0 ? low : h * TWO32 + low;
   }
   if (am === AM_ABS) return l.ed;
   return l.ea(c);
