@@ -151,36 +151,35 @@ function controlOp(insn: Instruction, m: Mnemonic, addr: number, next: number): 
   const k0 = opCount(insn) > 0 ? opKind(insn, 0) : -1;
   const isNear = k0 === OK.NearBranch64 || k0 === OK.NearBranch32 || k0 === OK.NearBranch16;
   const target = isNear ? Number(insn.nearBranchTarget) : 0;
-  // JMP, CALL and RET (most blocks end with one) are made apart, so each op keeps only what it uses.
+  // Every op is made by a function of its own values: a closure here would make this function allocate its
+  // context (all of the values above) for every control-flow instruction, and keep it with the op.
   switch (m) {
-    case MN.Jmp:
-      if (isNear) return { op: jmpTo(target), end: true };
-      return { op: indirect(insn, (c, t) => { c.rip = t; }), end: true };
-    case MN.Call:
-      if (isNear) return { op: callTo(nlo, nhi, target), end: true };
-      return { op: indirect(insn, (c, t) => { push64(c, nlo, nhi); c.rip = t; }), end: true };
+    case MN.Jmp: return { op: isNear ? jmpTo(target) : indirect(insn, -1, 0), end: true };
+    case MN.Call: return { op: isNear ? callTo(nlo, nhi, target) : indirect(insn, nlo, nhi), end: true };
     case MN.Ret: return { op: ret(opCount(insn) > 0 ? Number(insn.immediate(0)) & 0xffff : 0), end: true };
-    case MN.Jrcxz: return { op: c => { if ((c.r[RCX] | c.r[RCX + 1]) === 0) c.rip = target; }, end: true };
-    case MN.Jecxz: return { op: c => { if (c.r[RCX] === 0) c.rip = target; }, end: true };
-    case MN.Loop: case MN.Loope: case MN.Loopne:
-      return {
-        op: c => {
-          const r = c.r;
-          const lo = (r[RCX] - 1) | 0;
-          if (lo === -1) r[RCX + 1] = (r[RCX + 1] - 1) | 0;
-          r[RCX] = lo;
-          const nz = (r[RCX] | r[RCX + 1]) !== 0;
-          if (nz && (m === MN.Loop || (m === MN.Loope) === cond(c, 4))) c.rip = target;
-        }, end: true,
-      };
-    case MN.Syscall:
-      return { op: c => { c.rip = addr; c.stop = STOP_SYSCALL; }, end: true };
+    case MN.Jrcxz: return { op: jrcxz(target), end: true };
+    case MN.Jecxz: return { op: jecxz(target), end: true };
+    case MN.Loop: case MN.Loope: case MN.Loopne: return { op: loopOp(m, target), end: true };
+    case MN.Syscall: return { op: syscallOp(addr), end: true };
   }
   const cc = JCC_CC.get(m);
   if (cc !== undefined && isNear) return { op: jcc(cc, target), end: true };
   return null;
 }
 
+const jrcxz = (target: number): Op => c => { if ((c.r[RCX] | c.r[RCX + 1]) === 0) c.rip = target; };
+const jecxz = (target: number): Op => c => { if (c.r[RCX] === 0) c.rip = target; };
+const syscallOp = (addr: number): Op => c => { c.rip = addr; c.stop = STOP_SYSCALL; };
+function loopOp(m: Mnemonic, target: number): Op {
+  return c => {
+    const r = c.r;
+    const lo = (r[RCX] - 1) | 0;
+    if (lo === -1) r[RCX + 1] = (r[RCX + 1] - 1) | 0;
+    r[RCX] = lo;
+    const nz = (r[RCX] | r[RCX + 1]) !== 0;
+    if (nz && (m === MN.Loop || (m === MN.Loope) === cond(c, 4))) c.rip = target;
+  };
+}
 const jmpTo = (target: number): Op => c => { c.rip = target; };
 const callTo = (nlo: number, nhi: number, target: number): Op => c => { push64(c, nlo, nhi); c.rip = target; };
 const ret = (extra: number): Op => c => { const lo = top64(c); const hi = c.th; addRsp(c, 8 + extra); c.rip = fromHalves(hi, lo); };
@@ -198,14 +197,18 @@ function fromHalves(hi: number, lo: number): number { return hi === 0 && lo >= 0
  */
 function jcc(cc: number, t: number): Op {
   switch (cc) {
-    case 4: return c => { if ((c.fop & 15) !== 0 ? (c.fr | ((c.fop >> 4) === 8 ? c.frh : 0)) === 0 : cond(c, 4)) c.rip = t; };
-    case 5: return c => { if ((c.fop & 15) !== 0 ? (c.fr | ((c.fop >> 4) === 8 ? c.frh : 0)) !== 0 : !cond(c, 4)) c.rip = t; };
+    case 4: return je(t);
+    case 5: return jne(t);
     case 2: case 3: case 6: case 7: case 12: case 13: case 14: case 15:
       // BE/A/LE/G compare with <=; AE/A/GE/G are the negations
       return jccOrder(cc, t, cc >= 12, cc === 6 || cc === 7 || cc === 14 || cc === 15, cc === 3 || cc === 7 || cc === 13 || cc === 15);
-    default: return c => { if (cond(c, cc)) c.rip = t; };
+    default: return jcond(cc, t);
   }
 }
+
+const je = (t: number): Op => c => { if ((c.fop & 15) !== 0 ? (c.fr | ((c.fop >> 4) === 8 ? c.frh : 0)) === 0 : cond(c, 4)) c.rip = t; };
+const jne = (t: number): Op => c => { if ((c.fop & 15) !== 0 ? (c.fr | ((c.fop >> 4) === 8 ? c.frh : 0)) !== 0 : !cond(c, 4)) c.rip = t; };
+const jcond = (cc: number, t: number): Op => c => { if (cond(c, cc)) c.rip = t; };
 
 /** Jcc on an order (B/AE/BE/A, L/GE/LE/G): made apart from jcc() so its closure keeps only these values. */
 function jccOrder(cc: number, t: number, signed: boolean, orEq: boolean, neg: boolean): Op {
@@ -231,13 +234,18 @@ function jccOrder(cc: number, t: number, signed: boolean, orEq: boolean, neg: bo
   };
 }
 
-/** Indirect JMP/CALL: the target is read (and may fault) before anything changes. */
-function indirect(insn: Instruction, go: (c: Cpu, target: number) => void): Op {
+/**
+ * Indirect JMP (nlo -1) or CALL (pushing nlo, nhi, the return address): the target is read (and may fault) before
+ * anything changes.
+ */
+function indirect(insn: Instruction, nlo: number, nhi: number): Op {
   const s = loc(insn, 0, 8);
-  const isMem = s.k === L_MEM;
+  const isMem = s.k === L_MEM, call = nlo !== -1;
   return c => {
     const lo = rd64(c, s, isMem ? eaOf(c, s) : 0);
-    go(c, fromHalves(c.th, lo));
+    const t = fromHalves(c.th, lo);
+    if (call) push64(c, nlo, nhi);
+    c.rip = t;
   };
 }
 
