@@ -39,17 +39,21 @@ export class PageFault {
 
 /** Page contents, shared between a Memory and its clones until one of them writes (copy-on-write). */
 export class PageBuf {
-  readonly data: Uint8Array;
-  readonly dv: DataView;
+  /** The page's bytes (replaced once when a fill provides them, see present()). */
+  data: Uint8Array;
+  dv: DataView;
   /** Id of the only Memory allowed to write this buffer in place; -1: shared/immutable. */
   owner: number;
   /** Decoded blocks by page offset (owned by the Cpu's decoder; opaque here). Null when no code was decoded. */
   code: Map<number, unknown> | null = null;
   /** An instruction decoded on the previous page runs into this one: writing here invalidates that page too. */
   crossInto = false;
-  /** A shared page whose bytes are not there yet (a file read on demand): makes them valid. See present(). */
-  fill: (() => void) | null;
-  constructor(owner: number, src?: Uint8Array, share = false, fill: (() => void) | null = null) {
+  /**
+   * A shared page whose bytes are not there yet (a file read on demand): makes them valid, or returns them (then
+   * they replace `data`). See present().
+   */
+  fill: (() => Uint8Array | void) | null;
+  constructor(owner: number, src?: Uint8Array, share = false, fill: (() => Uint8Array | void) | null = null) {
     this.data = share && src ? src : src ? new Uint8Array(src) : new Uint8Array(PAGE_SIZE);
     this.dv = new DataView(this.data.buffer, this.data.byteOffset, PAGE_SIZE);
     this.owner = owner;
@@ -63,7 +67,11 @@ export class PageBuf {
  */
 function present(buf: PageBuf): PageBuf {
   const f = buf.fill;
-  if (f !== null) { buf.fill = null; f(); }
+  if (f !== null) {
+    buf.fill = null;
+    const d = f();
+    if (d) { buf.data = d; buf.dv = new DataView(d.buffer, d.byteOffset, PAGE_SIZE); }
+  }
   return buf;
 }
 
@@ -320,9 +328,10 @@ export class Memory {
    * Back page-aligned addr with `page` (PAGE_SIZE bytes, e.g. a slice of an executable file) without copying it:
    * the page is shared read-only, and the first write gives this Memory its own copy, as a private file mapping.
    * The caller must never change those bytes. addr must be mapped. With `fill`, the bytes are not there yet:
-   * fill() is called once, before anything reads them (a page of a file read on demand).
+   * fill() is called once, before anything reads them (a page of a file read on demand); when it returns a page
+   * of bytes, those are the page's.
    */
-  sharePage(addr: number, page: Uint8Array, fill: (() => void) | null = null): void {
+  sharePage(addr: number, page: Uint8Array, fill: (() => Uint8Array | void) | null = null): void {
     if (addr % PAGE_SIZE !== 0 || page.length !== PAGE_SIZE) throw new MemoryError('EINVAL', `sharePage: ${hex(addr)}+${hex(page.length)} is not one aligned page`, addr);
     this.hostCheck(addr, PAGE_SIZE);
     const pn = addr / PAGE_SIZE;

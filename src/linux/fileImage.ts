@@ -49,6 +49,17 @@ export class FileImage {
     if (this.missing === 0) this.close();
   }
 
+  /**
+   * The CHUNK bytes at `off` (a page of a segment), read into memory of their own rather than into `bytes`: a fresh
+   * page of a large buffer costs two page faults when the kernel writes it, a small allocation mostly none.
+   */
+  page(off: number): Uint8Array {
+    const p = new Uint8Array(CHUNK);
+    if (this.have[Math.floor(off / CHUNK)] && off % CHUNK === 0) { p.set(this.bytes.subarray(off, off + CHUNK)); return p; }
+    this.readInto(p, off, CHUNK);
+    return p;
+  }
+
   /** The whole file, read. */
   all(): Uint8Array { this.need(0, this.bytes.length); return this.bytes; }
 
@@ -60,11 +71,13 @@ export class FileImage {
     this.fd = -1;
   }
 
-  private read(pos: number, len: number): void {
+  private read(pos: number, len: number): void { this.readInto(this.bytes.subarray(pos, pos + len), pos, len); }
+
+  private readInto(dst: Uint8Array, pos: number, len: number): void {
     if (this.fd < 0) throw new Error(`${this.path}: the program file was closed before 0x${pos.toString(16)} was read`);
     let done = 0;
     while (done < len) {
-      const n = readSync(this.fd, this.bytes, pos + done, len - done, pos + done);
+      const n = readSync(this.fd, dst, done, len - done, pos + done);
       if (n === 0) throw new Error(`${this.path}: the program file is shorter than when it was loaded (no bytes at 0x${(pos + done).toString(16)})`);
       done += n;
     }

@@ -117,7 +117,7 @@ export class Kernel {
     const name = opts.path ?? opts.argv[0] ?? 'program';
     const random = (n: number) => this.random(n);
     const img = file instanceof FileImage
-      ? loadImage(this.memory, file.bytes, name, { ...opts, random }, (off, len) => file.need(off, len))
+      ? loadImage(this.memory, file.bytes, name, { ...opts, random }, file)
       : loadImage(this.memory, file, name, { ...opts, random });
     this.image = img;
     this.st.brkStart = this.st.brk = img.brk;

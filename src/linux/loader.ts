@@ -42,13 +42,20 @@ function protOf(flags: number): number {
   return (flags & PF_R ? PROT_READ : 0) | (flags & PF_W ? PROT_WRITE : 0) | (flags & PF_X ? PROT_EXEC : 0);
 }
 
+/** An executable read on demand (FileImage): ranges of `bytes` made valid, and whole pages read apart. */
+export interface LazyFile {
+  need: Need;
+  /** The PAGE_SIZE bytes at `offset`, in memory of their own. */
+  page(offset: number): Uint8Array;
+}
+
 /**
  * Loads the executable `bytes` into `mem`. Throws LoadError with a message naming `name` (never anything else).
- * With `need` (a file read on demand, see FileImage), only the headers are read now: each page of a segment is read
- * when the program first touches it.
+ * With `lazy` (a file read on demand, see FileImage), only the headers are read now: each page of a segment is
+ * read when the program first touches it.
  */
-export function loadImage(mem: Memory, bytes: Uint8Array, name: string, opts: LoadOptions, need: Need = () => {}): LoadedImage {
-  const info = parseElf(bytes, name, need);
+export function loadImage(mem: Memory, bytes: Uint8Array, name: string, opts: LoadOptions, lazy?: LazyFile): LoadedImage {
+  const info = parseElf(bytes, name, lazy && ((off, len) => lazy.need(off, len)));
   const bias = info.type === 'dyn' ? PIE_BASE : 0;
   let brk = 0;
   try {
@@ -57,7 +64,7 @@ export function loadImage(mem: Memory, bytes: Uint8Array, name: string, opts: Lo
       const start = Math.floor((p.vaddr + bias) / 4096) * 4096;
       const end = Math.ceil((p.vaddr + bias + p.memsz) / 4096) * 4096;
       mem.map(start, end - start, protOf(p.flags));
-      if (p.filesz > 0) loadSegment(mem, bytes, p.vaddr + bias, p.offset, p.filesz, need);
+      if (p.filesz > 0) loadSegment(mem, bytes, p.vaddr + bias, p.offset, p.filesz, lazy);
       brk = Math.max(brk, end);
     }
   } catch (e) {
@@ -73,7 +80,7 @@ export function loadImage(mem: Memory, bytes: Uint8Array, name: string, opts: Lo
  * Linux's private file mapping; most of a Go binary's pages are never written, many never read), the partial first
  * and last ones copied.
  */
-function loadSegment(mem: Memory, file: Uint8Array, vaddr: number, offset: number, filesz: number, need: Need): void {
+function loadSegment(mem: Memory, file: Uint8Array, vaddr: number, offset: number, filesz: number, lazy?: LazyFile): void {
   const PAGE = 4096;
   let a = vaddr, o = offset;
   const end = vaddr + filesz;
@@ -83,10 +90,10 @@ function loadSegment(mem: Memory, file: Uint8Array, vaddr: number, offset: numbe
     const pageEnd = Math.floor(a / PAGE) * PAGE + PAGE;
     if (aligned && a % PAGE === 0 && pageEnd <= end) {
       const at = o;
-      mem.sharePage(a, file.subarray(o, o + PAGE), () => need(at, PAGE));
+      mem.sharePage(a, file.subarray(o, o + PAGE), lazy ? () => lazy.page(at) : null);
     } else {
       const n = Math.min(end, pageEnd) - a;
-      need(o, n);
+      lazy?.need(o, n);
       mem.pokeBytes(a, file.subarray(o, o + n));
     }
     o += pageEnd - a;

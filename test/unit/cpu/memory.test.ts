@@ -219,4 +219,12 @@ test('sharePage with fill: the bytes are made valid once, before the first read,
   assert.deepEqual(filled, [0, 1, 2, 3], 'each page is filled once, shared by the clone');
   m.unmap(0x14000, 0x1000);
   assert.deepEqual(filled, [0, 1, 2, 3], 'a page never touched is never read');
+
+  // a fill may return the page's bytes (read into memory of their own) instead of writing the shared ones
+  const own = new Memory();
+  own.map(0x20000, 0x1000, PROT_READ | PROT_WRITE);
+  own.sharePage(0x20000, new Uint8Array(0x1000), () => Uint8Array.from({ length: 0x1000 }, (_, i) => 0x80 | (i & 0x7f)));
+  assert.equal(own.read8(0x20005), 0x85);
+  own.write8(0x20006, 1);
+  assert.deepEqual([own.read8(0x20005), own.read8(0x20006)], [0x85, 1]);
 });
