@@ -7,6 +7,7 @@ import type { DisasmSyntax, LinkedImage, Symbolizer } from '../asm';
 import { readElf, readVirtual } from '../asm/elfread';
 import type { AssembleResult } from '../asm';
 import { assembleModelProgram } from '../goruntime';
+import { writeErr, writeOut } from './stdio';
 
 /**
  * Assembles as written; a model program (it calls `syscall·*` or the model's `runtime·*` functions, which only the
@@ -27,11 +28,11 @@ const USAGE_ASM = 'usage: gosyscall asm FILE.s... [-o OUT.elf] [--listing] [-I D
 const USAGE_DISASM = 'usage: gosyscall disasm PROGRAM [--syntax plan9|intel|gnu] [--symbol NAME]';
 
 function fail(msg: string, code = 2): number {
-  process.stderr.write(`gosyscall: ${msg}\n`);
+  writeErr(`gosyscall: ${msg}\n`);
   return code;
 }
 
-function out(s: string): void { process.stdout.write(s); }
+function out(s: string): void { writeOut(s); }
 
 interface AsmArgs { files: string[]; output?: string; listing: boolean; includes: string[]; defines: Record<string, string>; entry?: string; debug: boolean; as?: string }
 
@@ -83,7 +84,7 @@ export async function asmCommand(argv: string[]): Promise<number> {
     }
     const r = assembleProgram(files, { includeDirs: args.includes, defines: args.defines, entry: args.entry });
     if (!r.ok || !r.image) {
-      process.stderr.write(r.diagnostics.map(d => formatDiagnostic(d) + '\n').join(''));
+      writeErr(r.diagnostics.map(d => formatDiagnostic(d) + '\n').join(''));
       return 2;
     }
     if (args.listing) out(listing(r.image, files));
@@ -94,7 +95,7 @@ export async function asmCommand(argv: string[]): Promise<number> {
     }
     return 0;
   } catch (e) {
-    if (args.debug) process.stderr.write(`${(e as Error).stack}\n`);
+    if (args.debug) writeErr(`${(e as Error).stack}\n`);
     return fail(`internal error: ${(e as Error).message}`, 1);
   }
 }
@@ -156,7 +157,7 @@ export async function disasmCommand(argv: string[]): Promise<number> {
     if (a.program.endsWith('.s') || !(bytes[0] === 0x7f && bytes[1] === 0x45)) {
       if (!a.program.endsWith('.s')) return fail(`${a.program}: not an ELF file or a .s file`);
       const r = assembleProgram([{ path: a.program, text: Buffer.from(bytes).toString('utf8') }]);
-      if (!r.ok || !r.image) { process.stderr.write(r.diagnostics.map(d => formatDiagnostic(d) + '\n').join('')); return 2; }
+      if (!r.ok || !r.image) { writeErr(r.diagnostics.map(d => formatDiagnostic(d) + '\n').join('')); return 2; }
       bytes = r.image.elf;
       lines = r.image.lines;
     }
@@ -209,7 +210,7 @@ export async function disasmCommand(argv: string[]): Promise<number> {
     out(buf.join(''));
     return 0;
   } catch (e) {
-    if (a.debug) process.stderr.write(`${(e as Error).stack}\n`);
+    if (a.debug) writeErr(`${(e as Error).stack}\n`);
     return fail(`internal error: ${(e as Error).message}`, 1);
   }
 }

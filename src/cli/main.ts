@@ -1,8 +1,9 @@
 // `gosyscall`: run | trace | asm | disasm. Errors are one `gosyscall: ` line and exit 2; a JavaScript stack trace
-// only with --debug.
+// only with --debug. Output goes through ./stdio (`gosyscall trace x.s | head`: a closed pipe ends it quietly).
 import { USAGE, UsageError } from './args';
 import { runCommand } from './runCommand';
 import { asmCommand, disasmCommand } from './asmCommand';
+import { writeErr, writeOut } from './stdio';
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -12,18 +13,15 @@ async function main(argv: string[]): Promise<number> {
     case 'asm': return asmCommand(rest);
     case 'disasm': return disasmCommand(rest);
     case '-h': case '--help': case 'help':
-      process.stdout.write(USAGE);
+      writeOut(USAGE);
       return 0;
     case undefined:
-      process.stderr.write(USAGE);
+      writeErr(USAGE);
       return 2;
     default:
       throw new UsageError(`unknown command '${cmd}' (run, trace, asm, disasm)`);
   }
 }
-
-// `gosyscall trace x.s | head`: a closed pipe ends the command quietly, as other tools do
-for (const s of [process.stdout, process.stderr]) s.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); });
 
 const argv = process.argv.slice(2);
 const debug = argv.includes('--debug');
@@ -33,9 +31,9 @@ main(debug && argv[0] !== 'run' && argv[0] !== 'trace' ? argv.filter((a) => a !=
     const msg = e instanceof Error ? e.message : String(e);
     const diags = (e as { diagnostics?: string[] }).diagnostics;
     // assembler errors are FILE:LINE:COL: message lines, as `gosyscall asm` prints them
-    if (diags && diags.length) process.stderr.write(diags.map((d) => d + '\n').join(''));
-    else process.stderr.write(`gosyscall: ${msg.split('\n').join('\ngosyscall: ')}${e instanceof UsageError ? ' (gosyscall --help shows the usage)' : ''}\n`);
-    if (debug && e instanceof Error && e.stack) process.stderr.write(e.stack + '\n');
+    if (diags && diags.length) writeErr(diags.map((d) => d + '\n').join(''));
+    else writeErr(`gosyscall: ${msg.split('\n').join('\ngosyscall: ')}${e instanceof UsageError ? ' (gosyscall --help shows the usage)' : ''}\n`);
+    if (debug && e instanceof Error && e.stack) writeErr(e.stack + '\n');
     process.exitCode = 2;
   },
 );

@@ -6,6 +6,8 @@ import { parseRunArgs, UsageError } from './args';
 import { traceJson, traceText } from './traceFormat';
 import { Machine } from '../machine/machine';
 import { noteWarm } from '../boot/warm';
+import { nowMs } from '../machine/clock';
+import { writeErr, writeOut } from './stdio';
 
 export async function runCommand(argv: string[], trace: boolean): Promise<number> {
   const a = parseRunArgs(argv, trace);
@@ -16,31 +18,31 @@ export async function runCommand(argv: string[], trace: boolean): Promise<number
   m.on('output', (o: { category: string; text: string; bytes?: Uint8Array }) => {
     flush(); // keep trace lines and guest output in the order they happened
     const data = o.bytes ?? o.text;
-    if (o.category === 'stdout') process.stdout.write(data);
-    else process.stderr.write(data);
+    if (o.category === 'stdout') writeOut(data);
+    else writeErr(data);
   });
   if (trace) {
     const lines: string[] = [];
-    flush = () => { if (lines.length) { process.stdout.write(lines.join('\n') + '\n'); lines.length = 0; } };
+    flush = () => { if (lines.length) { writeOut(lines.join('\n') + '\n'); lines.length = 0; } };
     m.setTraceListener((ev) => {
       lines.push(a.json ? traceJson(ev) : traceText(ev));
       if (lines.length >= 256) flush();
     });
   }
-  const t0 = performance.now();
+  const t0 = nowMs();
   await m.load(program, {
     args: a.args, stdin: a.stdin, root: a.root ? resolve(a.root) : undefined, gomaxprocs: a.gomaxprocs,
     maxInstructions: a.maxInstructions, env: undefined,
-  }, (msg) => process.stderr.write(`gosyscall: ${msg}\n`));
+  }, (msg) => writeErr(`gosyscall: ${msg}\n`));
   const r = m.runToCompletion();
   noteWarm();
   flush();
-  const wall = performance.now() - t0;
-  if (r.message) process.stderr.write(`gosyscall: ${r.message}\n`);
+  const wall = nowMs() - t0;
+  if (r.message) writeErr(`gosyscall: ${r.message}\n`);
   if (a.stats) {
     const st = m.stats();
     const mips = wall > 0 ? st.instructions / wall / 1000 : 0;
-    process.stderr.write(`instructions=${st.instructions} virtual_ns=${st.virtualNs} wall_ms=${Math.round(wall)} mips=${mips.toFixed(1)}\n`);
+    writeErr(`instructions=${st.instructions} virtual_ns=${st.virtualNs} wall_ms=${Math.round(wall)} mips=${mips.toFixed(1)}\n`);
   }
   return r.exitCode;
 }

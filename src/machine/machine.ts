@@ -22,6 +22,7 @@ import { TraceLog } from './traceLog';
 import { loadProgram, type LoadedProgram } from './loader';
 import { History } from './history';
 import { Disassembler } from './disasm';
+import { nowMs } from './clock';
 import {
   machineError, hex, type BreakpointResult, type BreakpointSpec, type DisasmLine, type ExceptionFilterId, type FrameInfo,
   type FunctionBreakpointSpec, type Granularity, type InstructionBreakpointSpec, type LaunchOptions, type SourceRef,
@@ -457,7 +458,7 @@ export class Machine extends EventEmitter {
 
   /** Run until something stops the machine. Yields to the event loop every YIELD_MS so pause is answered. */
   private async continueLoop(stopWhen?: (s: KernelStop) => StopInfo | undefined | 'continue'): Promise<StopInfo | undefined> {
-    let t0 = performance.now();
+    let t0 = nowMs();
     for (;;) {
       if (this.pauseRequested) {
         this.pauseRequested = false;
@@ -466,17 +467,17 @@ export class Machine extends EventEmitter {
         if (!t) return undefined;
         return { reason: 'pause', tid: t.tid, description: `paused at ${this.where(t.cpu.rip)}` };
       }
-      const w0 = performance.now();
+      const w0 = nowMs();
       const s = this.runSlice(this.slice);
       // keep each slice near SLICE_MS of wall time, so pause is answered quickly on slow code too
-      const dt = performance.now() - w0;
+      const dt = nowMs() - w0;
       if (s.kind === 'budget') this.slice = Math.max(1000, Math.min(2_000_000, Math.round(this.slice * (dt > 0 ? Math.min(2, SLICE_MS / dt) : 2))));
       if (s.kind === 'budget') {
         const lim = this.limitStop();
         if (lim) return lim;
-        if (performance.now() - t0 > YIELD_MS) {
+        if (nowMs() - t0 > YIELD_MS) {
           await new Promise((r) => setImmediate(r));
-          t0 = performance.now();
+          t0 = nowMs();
         }
         continue;
       }
@@ -701,7 +702,7 @@ export class Machine extends EventEmitter {
     const startDepth = kind === 'in' ? depth0 : 0;
     // a step from inside an inlined body goes by that body's own lines (innermost), not its caller's
     const startInner = depth0 > 1 ? this.info.lineAt(t.cpu.rip) : undefined;
-    let t0 = performance.now();
+    let t0 = nowMs();
     for (let n = 0; n < MAX_LINE_STEPS; n++) {
       const one = await this.stepOne(t, kind === 'over', done);
       if ('stop' in one) return one.stop;
@@ -731,7 +732,7 @@ export class Machine extends EventEmitter {
       if (!this.info.isStepLineStart(rip)) continue;
       const sameLine = startLine && line.line === startLine.line && line.file === startLine.file;
       if (!sameLine || fn !== startFn || t.cpu.getRegNum(Reg.RSP) > startSp) return done();
-      if (performance.now() - t0 > YIELD_MS) { await new Promise((r2) => setImmediate(r2)); t0 = performance.now(); }
+      if (nowMs() - t0 > YIELD_MS) { await new Promise((r2) => setImmediate(r2)); t0 = nowMs(); }
     }
     return done();
   }
@@ -760,7 +761,7 @@ export class Machine extends EventEmitter {
   /** Step (over calls) until the pc leaves the inlined call of `name` at inline depth `depth`. */
   private async stepOutOfInlined(t: Thread, depth: number, name: string | undefined, done: (th?: Thread) => StopInfo): Promise<StopInfo | undefined> {
     const sp0 = t.cpu.getRegNum(Reg.RSP);
-    let t0 = performance.now();
+    let t0 = nowMs();
     for (let n = 0; n < MAX_LINE_STEPS; n++) {
       const one = await this.stepOne(t, true, done);
       if ('stop' in one) return one.stop;
@@ -769,7 +770,7 @@ export class Machine extends EventEmitter {
       if (d < depth && t.cpu.getRegNum(Reg.RSP) === sp0 && this.atInlineMark(t)) continue;
       if (d < depth || t.cpu.getRegNum(Reg.RSP) > sp0) return done(t);
       if (d === depth && this.rawFrames(t)[0]?.name !== name) return done(t);
-      if (performance.now() - t0 > YIELD_MS) { await new Promise((r3) => setImmediate(r3)); t0 = performance.now(); }
+      if (nowMs() - t0 > YIELD_MS) { await new Promise((r3) => setImmediate(r3)); t0 = nowMs(); }
     }
     return done(t);
   }

@@ -158,3 +158,14 @@ test('trace of a real Go binary (go1.23, GOMAXPROCS=2): scheduler events from me
   const ns = Number(/virtual_ns=(\d+)/.exec(s.err)![1]);
   assert.ok(ns > 50_000_000 && ns < 60_000_000, `virtual_ns=${ns}: 50 ms of sleep, counted from the start`);
 });
+
+test('a reader that stops early (`| head`) ends the command quietly: exit 0, nothing on stderr', async () => {
+  const { spawn } = await import('node:child_process');
+  // disassembling a Go binary writes megabytes: far more than a pipe holds when the reader goes away
+  const child = spawn(process.execPath, [CLI, 'disasm', blockingBinary('1.23')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (b: Buffer) => { err += b.toString(); });
+  child.stdout.once('data', () => child.stdout.destroy());
+  const code = await new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
+  assert.deepEqual([code, err], [0, '']);
+});
