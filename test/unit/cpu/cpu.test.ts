@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { Memory } from '../../../src/cpu/memory';
 import { Cpu } from '../../../src/cpu/cpu';
+import { FUSE_AFTER } from '../../../src/cpu/decoder';
 import { PROT_EXEC, PROT_READ, PROT_WRITE, Reg, type Stop } from '../../../src/cpu/types';
 
 const CODE = 0x400000, DATA = 0x600000, STACK_TOP = 0x800000;
@@ -201,14 +202,17 @@ test('INT3 is a #BP trap and HLT halts; garbage never throws', () => {
 });
 
 test('a fault inside a hot (fused) block is still precise', () => {
-  // L: mov [rbx], eax / add rbx, 8 / inc eax / jmp L   -- walks off the end of the data page
-  const { c } = machine([0x89, 0x03, 0x48, 0x83, 0xc3, 0x08, 0xff, 0xc0, 0xeb, 0xf6]);
+  // L: mov [rbx], eax / add rbx, 8 / inc eax / jmp L   -- walks off the end of the data pages, long after the
+  // block became hot (FUSE_AFTER executions)
+  const { c, m } = machine([0x89, 0x03, 0x48, 0x83, 0xc3, 0x08, 0xff, 0xc0, 0xeb, 0xf6]);
+  const pages = 4 * Math.ceil((FUSE_AFTER * 8) / 0x1000), end = DATA + pages * 0x1000;
+  m.map(DATA, pages * 0x1000, PROT_READ | PROT_WRITE);
   c.setRegNum(Reg.RBX, DATA);
-  const f = faultOf(c.run(1e6));
-  assert.deepEqual([f.kind, f.rip, f.addr, f.access], ['#PF', CODE, DATA + 0x1000, 'write']);
-  assert.equal(c.getRegNum(Reg.RBX), DATA + 0x1000);
-  assert.equal(c.getRegNum(Reg.RAX), 512);
-  assert.equal(c.icount, 512 * 4);
+  const f = faultOf(c.run(1e7));
+  assert.deepEqual([f.kind, f.rip, f.addr, f.access], ['#PF', CODE, end, 'write']);
+  assert.equal(c.getRegNum(Reg.RBX), end);
+  assert.equal(c.getRegNum(Reg.RAX), pages * 512);
+  assert.equal(c.icount, pages * 512 * 4);
 });
 
 test('snapshot and replay: clone memory + saveState, re-run deterministically', () => {
