@@ -2,7 +2,7 @@
 // prints (Go's x86asm GoSyntax: operands reversed except CMP, size suffixes on the instructions that take one,
 // `sym+off(SB)` for RIP-relative and absolute addresses, `off(base)(index*scale)`, `$imm` in hex, branch targets
 // as `sym(SB)` or an address). Intel and GNU syntax come from iced's own formatters.
-import { Code, Decoder, DecoderOptions, Formatter, FormatterSyntax, Instruction, MemorySizeExt, Mnemonic, OpKind, Register } from 'iced-x86';
+import { Code, Decoder, DecoderOptions, Formatter, FormatterSyntax, Instruction, MemorySizeExt, Mnemonic, OpKind, Register } from '../iced';
 import { plan9RegName } from './registers';
 import type { DisasmLine, DisasmSyntax, ImageSymbol, Symbolizer } from './types';
 import { dotted } from './symbols';

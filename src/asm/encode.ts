@@ -1,7 +1,7 @@
 // Operand matching and encoding of one instruction through iced-x86. Given a Go mnemonic and its operands
 // (already in Intel order, FP/SP resolved), picks every iced Code whose operand kinds accept them; the caller
 // chooses among the matches (the shortest encoding, as Go's assembler prefers the short forms).
-import { Encoder, Instruction, MemoryOperand, Register, OpCodeOperandKind as K } from 'iced-x86';
+import { Encoder, Instruction, MemoryOperand, Register, OpCodeOperandKind as K } from '../iced';
 import { CodeInfo } from './opcodes';
 import { gprReg, otherReg, RegDesc } from './registers';
 

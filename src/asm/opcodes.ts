@@ -4,7 +4,7 @@
 //  - an L suffix also stands for Intel's "D" (doubleword) in names such as PADDL, MOVSL, PCMPEQL;
 //  - condition codes are Go's (EQ NE CS CC HI LS MI PL OS OC PS PC LT GE LE GT) in Jcc, SETcc, CMOVxcc;
 //  - a few instructions are renamed (MOVOU = MOVDQU, PSHUFL = PSHUFD, MOVBQZX = MOVZX r64, r/m8, ...).
-import { Code, CodeExt, EncodingKind, Mnemonic, OpCodeOperandKind as K } from 'iced-x86';
+import { Code, CodeExt, EncodingKind, Mnemonic, OpCodeOperandKind as K } from '../iced';
 
 export interface CodeInfo {
   code: Code;

@@ -1,6 +1,6 @@
 // Go's register names on amd64 and their iced-x86 counterparts. Go's general-purpose names carry no size
 // (AX is AL/AX/EAX/RAX depending on the instruction's suffix); byte names (AL, SIB, R8B, AH) are explicit.
-import { Register } from 'iced-x86';
+import { Register } from '../iced';
 
 export type RegClass = 'gpr' | 'gpr8' | 'gpr8h' | 'xmm' | 'ymm' | 'zmm' | 'mmx' | 'x87' | 'seg' | 'cr' | 'dr' | 'tr' | 'k' | 'tls';
 

@@ -2,8 +2,8 @@
 // straight-line runs of closures form a Block stored on the page buffer (PageBuf.code, by offset). Writes to the
 // page drop its blocks (Memory.writableBuf). A breakpoint address always starts a block (see CodeMarks).
 
-import { Decoder, DecoderOptions, Instruction } from 'iced-x86';
-import * as iced from 'iced-x86';
+import { Decoder, DecoderOptions, Instruction } from '../iced';
+import * as iced from '../iced';
 // Local aliases: a bundled CommonJS module's exports are getters; read each enum object once.
 const { DE, FC, OK } = { DE: iced.DecoderError, FC: iced.FlowControl, OK: iced.OpKind };
 /** iced's Code.INVALID, written out: reading iced.Code would build its ~4,900 names (scripts/icedLazyEnums.mjs). */

@@ -1,8 +1,8 @@
 // Per-instruction memo of the iced-x86 Instruction fields translators read several times (operand kinds,
 // memory operand). Every field read is a call into wasm; reading each once makes translation much cheaper.
 
-import { Instruction } from 'iced-x86';
-import * as iced from 'iced-x86';
+import { Instruction } from '../iced';
+import * as iced from '../iced';
 
 const MSE = iced.MemorySizeExt;
 const OK_MEMORY = iced.OpKind.Memory;

@@ -3,8 +3,8 @@
 // specialised to its operand forms. Memory is read and written before flags/registers change, so a page
 // fault leaves the architectural state as it was (precise faults).
 
-import { Instruction, Mnemonic } from 'iced-x86';
-import * as iced from 'iced-x86';
+import { Instruction, Mnemonic } from '../iced';
+import * as iced from '../iced';
 import { pickEnum } from './icedEnums';
 // Local aliases: a bundled CommonJS module's exports are getters; read each enum object once.
 const { OK, RG } = { OK: iced.OpKind, RG: iced.Register };

@@ -1,8 +1,8 @@
 // Operands of a decoded instruction, resolved once at decode time into a small record (Loc) and an effective-
 // address closure (EA), so execution never re-inspects operand kinds through iced.
 
-import { Instruction, Register } from 'iced-x86';
-import * as iced from 'iced-x86';
+import { Instruction, Register } from '../iced';
+import * as iced from '../iced';
 // Local aliases: a bundled CommonJS module's exports are getters; read each enum object once.
 const { OK, RG } = { OK: iced.OpKind, RG: iced.Register };
 import { memInfo, opKind } from './insninfo';

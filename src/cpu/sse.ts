@@ -7,8 +7,8 @@
 // the bit patterns as SSE does: the first operand's NaN (quieted), else the second's, else the default NaN.
 // Not modelled: MXCSR rounding modes other than nearest, FTZ/DAZ, and MXCSR exception status flags.
 
-import { Instruction, Mnemonic } from 'iced-x86';
-import * as iced from 'iced-x86';
+import { Instruction, Mnemonic } from '../iced';
+import * as iced from '../iced';
 import { pickEnum } from './icedEnums';
 // Local aliases: a bundled CommonJS module's exports are getters; read each enum object once.
 const { OK } = { OK: iced.OpKind };

@@ -2,8 +2,8 @@
 // live here; integer and SSE instructions are translated in integer.ts and sse.ts. Anything not handled
 // becomes a closure raising #UD with the bytes and their disassembly, so decoding never fails.
 
-import { Formatter, Instruction, Mnemonic } from 'iced-x86';
-import * as iced from 'iced-x86';
+import { Formatter, Instruction, Mnemonic } from '../iced';
+import * as iced from '../iced';
 import { pickEnum } from './icedEnums';
 // Local aliases: a bundled CommonJS module's exports are getters; read each enum object once.
 const { FS_, OK, RG } = { FS_: iced.FormatterSyntax, OK: iced.OpKind, RG: iced.Register };

@@ -1,6 +1,6 @@
 // Disassembly for the Disassembly view: instruction boundaries (from the line table where the assembler knows
 // them, else by decoding forward from a function start), negative instruction offsets, Plan 9 text from src/asm.
-import { Decoder, DecoderOptions, FlowControl } from 'iced-x86';
+import { Decoder, DecoderOptions, FlowControl } from '../iced';
 import type { DebugInfo } from './debugInfo';
 import { formatLines } from './plan9';
 
