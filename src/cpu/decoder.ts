@@ -13,7 +13,7 @@ import type { PageBuf } from './memory';
 import * as M_memory from './memory';
 const { PageFault, PAGE_SIZE, CODE_GEN } = M_memory;
 import type { Op } from './operands';
-import { opKind } from './insninfo';
+import { branchTarget, opKind } from './insninfo';
 import * as M_translate from './translate';
 const { translate } = M_translate;
 
@@ -197,7 +197,7 @@ function buildBlock(c: Cpu, rip: number, buf: PageBuf, pn: number, off: number, 
         const direct = (fc === FC.ConditionalBranch || fc === FC.UnconditionalBranch) && !t.ud && opKind(scratch, 0) === OK.NearBranch64;
         // A conditional branch continues the block at its fall-through (a side exit) while there is room, except
         // one back to the block's start: that closes a loop (Block.loop).
-        if (direct) { lastTarget = Number(scratch.nearBranchTarget); lastBranch = n - 1; }
+        if (direct) { lastTarget = branchTarget(scratch); lastBranch = n - 1; }
         if (direct && fc === FC.ConditionalBranch && lastTarget !== rip && n < MAX_BLOCK && next < limit) {
           if (!superblock) { canGrow = true; break; }
           exitIdx.push(n - 1);

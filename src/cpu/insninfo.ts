@@ -6,6 +6,7 @@ import * as iced from '../iced';
 
 const MSE = iced.MemorySizeExt;
 const OK_MEMORY = iced.OpKind.Memory;
+const NO_REGISTER = iced.Register.None;
 
 export interface MemInfo {
   base: number; index: number; scale: number; seg: number;
@@ -15,7 +16,7 @@ export interface MemInfo {
   memSize: number; bytes: number;
 }
 
-let seq = 0, memSeq = -1, kindSeq = -1, nOps = 0;
+let seq = 0, memSeq = -1, kindSeq = -1, nOps = 0, targetSeq = -1, target = 0;
 const kinds = [0, 0, 0, 0, 0];
 const mem: MemInfo = { base: 0, index: 0, scale: 1, seg: 0, disp: 0, memSize: 0, bytes: 0 };
 
@@ -46,9 +47,16 @@ export function memInfo(insn: Instruction): MemInfo {
     memSeq = seq;
     // iced gives the displacement as a signed 64-bit BigInt (the absolute address when RIP-relative): one conversion
     const d = Number(insn.memoryDisplacement);
-    mem.base = insn.memoryBase; mem.index = insn.memoryIndex; mem.scale = insn.memoryIndexScale;
+    mem.base = insn.memoryBase; mem.index = insn.memoryIndex;
+    mem.scale = mem.index === NO_REGISTER ? 1 : insn.memoryIndexScale;
     mem.seg = insn.memorySegment; mem.disp = d;
     mem.memSize = insn.memorySize; mem.bytes = sizeOf(mem.memSize);
   }
   return mem;
+}
+
+/** The target of a near branch (translate() and the block builder both ask). */
+export function branchTarget(insn: Instruction): number {
+  if (targetSeq !== seq) { targetSeq = seq; target = Number(insn.nearBranchTarget); }
+  return target;
 }

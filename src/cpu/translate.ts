@@ -15,7 +15,7 @@ const MN = pickEnum(iced.Mnemonic, [
   'Rdtsc', 'Rdtscp', 'Ret', 'Sahf', 'Scasb', 'Scasd', 'Scasq', 'Scasw', 'Sfence', 'Stc', 'Std', 'Stmxcsr', 'Stosb',
   'Stosd', 'Stosq', 'Stosw', 'Syscall', 'Ud0', 'Ud1', 'Ud2', 'Xgetbv',
 ]);
-import { hasMemoryOperand, memInfo, nextInsn, opCount, opKind } from './insninfo';
+import { branchTarget, hasMemoryOperand, memInfo, nextInsn, opCount, opKind } from './insninfo';
 import type { Cpu } from './cpu';
 import * as M_stop from './stop';
 const { STOP_HALT, STOP_SYSCALL } = M_stop;
@@ -150,7 +150,7 @@ function controlOp(insn: Instruction, m: Mnemonic, addr: number, next: number): 
   const nlo = next | 0, nhi = Math.floor(next / TWO32) | 0;
   const k0 = opCount(insn) > 0 ? opKind(insn, 0) : -1;
   const isNear = k0 === OK.NearBranch64 || k0 === OK.NearBranch32 || k0 === OK.NearBranch16;
-  const target = isNear ? Number(insn.nearBranchTarget) : 0;
+  const target = isNear ? branchTarget(insn) : 0;
   // Every op is made by a function of its own values: a closure here would make this function allocate its
   // context (all of the values above) for every control-flow instruction, and keep it with the op.
   switch (m) {
