@@ -1,6 +1,6 @@
 // dist/debugAdapter.js: the debug adapter's entry point. It starts the adapter bundle (dist/debugAdapterMain.js)
 // from V8's code cache (see boot/codeCache.ts), so a debug session starts sooner.
-import * as path from 'node:path';
+import path = require('node:path');
 import { tuneEngine } from '../cpu/engine';
 import { runCached } from '../boot/codeCache';
 

@@ -1,8 +1,8 @@
 // The C-like preprocessor of Go's assembler: #include, #define (object-like, function-like, continued with
 // backslash), #undef, #ifdef/#ifndef/#else/#endif. Works on tokens; expansion is bounded so that recursive or
 // exponential macros end with a diagnostic instead of a hang.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { tokenize, Tok, LexError } from './lexer';
 import { BUILTIN_HEADERS } from './include/headers';
 import type { Diagnostic } from './types';

@@ -4,10 +4,10 @@
 // the cache saved by an earlier run. A run without a usable cache saves one when it ends, after the program ran, so
 // the cache also holds the functions that run compiled; a cache saved by a run that never ran a program (--help)
 // is replaced once by one that did (boot/warm.ts). Only start-up time changes: the code is the same.
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import * as vm from 'node:vm';
+import fs = require('node:fs');
+import os = require('node:os');
+import path = require('node:path');
+import vm = require('node:vm');
 import { createRequire } from 'node:module';
 import { WARM } from './warm';
 

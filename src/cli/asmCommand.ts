@@ -1,7 +1,7 @@
 // `gosyscall asm FILE.s... [-o OUT.elf] [--listing]` and `gosyscall disasm PROGRAM [--syntax plan9|intel|gnu]
 // [--symbol NAME]`: thin wrappers over src/asm. They write their own stdout/stderr and return the exit code.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { assemble, disassemble, formatDiagnostic, dotted, symbolizerFor } from '../asm';
 import type { DisasmSyntax, LinkedImage, Symbolizer } from '../asm';
 import { readElf, readVirtual } from '../asm/elfread';

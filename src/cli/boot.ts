@@ -1,6 +1,6 @@
 // dist/cli.js: the `gosyscall` command's entry point. It starts the CLI bundle (dist/cliMain.js) from V8's code
 // cache (see boot/codeCache.ts).
-import * as path from 'node:path';
+import path = require('node:path');
 import { tuneEngine } from '../cpu/engine';
 import { runCached } from '../boot/codeCache';
 

@@ -20,7 +20,7 @@
 // recompilation saves nothing and its compiler memory costs ~2,700 page faults (Go hello world: 8,850 instead of
 // 11,600 faults, ~30 ms faster). A tiering budget no run reaches keeps Liftoff's code; V8 reads it when the module
 // is compiled, so it must be set before iced-x86 is loaded (the boot loaders call tuneEngine first).
-import * as v8 from 'node:v8';
+import v8 = require('node:v8');
 
 /** Bytecode budget before V8 considers a function for optimisation (V8's default in Node 20 is 67584). */
 export const INTERRUPT_BUDGET = 1_000_000;

@@ -5,7 +5,7 @@
 // Paths are resolved here, component by component, the way chroot(2) confines them: `..` stops at the root and
 // symlinks (host or overlay) are read, never followed by the host, and interpreted inside the sandbox. So nothing
 // outside `root` is ever opened, and the host is never written.
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 import { EACCES, EEXIST, EINVAL, EISDIR, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR, ENOTEMPTY, EPERM } from './errno';
 
 export const S_IFMT = 0o170000, S_IFREG = 0o100000, S_IFDIR = 0o040000, S_IFLNK = 0o120000, S_IFCHR = 0o020000,
