@@ -143,9 +143,9 @@ export class Memory {
   /**
    * Number of write watches that may stop the Cpu: it runs whole blocks only when there are none, since such a
    * stop must come right after the writing instruction. Writes to watched pages take the checked path anyway.
+   * Read-only outside Memory; a field, not a getter, because the run loop reads it for every block.
    */
-  get stoppingWatchCount(): number { return this.stopping; }
-  private stopping = 0;
+  stoppingWatchCount = 0;
   private watchedPages = new Map<number, number>();
   private nextWatchId = 1;
 
@@ -280,7 +280,7 @@ export class Memory {
     const id = this.nextWatchId++;
     const w: Watch = { id, start: addr, end: addr + Math.max(1, len), cb, observe: opts?.observe === true };
     this.watches.push(w);
-    if (!w.observe) this.stopping++;
+    if (!w.observe) this.stoppingWatchCount++;
     for (let p = Math.floor(w.start / PAGE_SIZE); p < Math.ceil(w.end / PAGE_SIZE); p++) {
       this.watchedPages.set(p, (this.watchedPages.get(p) ?? 0) + 1);
       this.wTag[p & TLB_MASK] = NaN;
@@ -293,7 +293,7 @@ export class Memory {
     if (i < 0) return;
     const w = this.watches[i];
     this.watches.splice(i, 1);
-    if (!w.observe) this.stopping--;
+    if (!w.observe) this.stoppingWatchCount--;
     for (let p = Math.floor(w.start / PAGE_SIZE); p < Math.ceil(w.end / PAGE_SIZE); p++) {
       const c = (this.watchedPages.get(p) ?? 1) - 1;
       if (c <= 0) this.watchedPages.delete(p); else this.watchedPages.set(p, c);
@@ -305,7 +305,7 @@ export class Memory {
     const w = this.watches.find((x) => x.id === id);
     if (!w || w.observe === observe) return;
     w.observe = observe;
-    this.stopping += observe ? -1 : 1;
+    this.stoppingWatchCount += observe ? -1 : 1;
   }
 
   // ---------------------------------------------------------------------------- host access (no permissions)
