@@ -90,6 +90,9 @@ const GPR_INFO: (GprInfo | null)[] = (() => {
   return t;
 })();
 
+/** The Loc of each GPR by iced Register, made once: Locs are never changed, so every operand naming it shares one. */
+const REG_LOC: (Loc | undefined)[] = GPR_INFO.map((g) => g ? newLoc(L_REG, g.sz, g.ri, g.hb, noEA, 0, 0, AM_CALL, 0, 0, 1, 0) : undefined);
+
 /** Size in bytes and Cpu.r index of a GPR, or null for other registers. */
 export function gprInfo(reg: Register): GprInfo | null {
   return GPR_INFO[reg] ?? null;
@@ -140,9 +143,10 @@ export function makeEA(insn: Instruction): EA {
 export function loc(insn: Instruction, i: number, sz?: number): Loc {
   const kind = opKind(insn, i);
   if (kind === OK.Register) {
-    const g = gprInfo(insn.opRegister(i));
-    if (!g) throw new Error(`operand ${i} is not a general-purpose register`);
-    return newLoc(L_REG, g.sz, g.ri, g.hb, noEA, 0, 0, AM_CALL, 0, 0, 1, 0);
+    const reg = insn.opRegister(i);
+    const l = REG_LOC[reg];
+    if (l === undefined) throw new Error(`operand ${i} is not a general-purpose register`);
+    return l;
   }
   if (kind === OK.Memory) {
     const msz = sz ?? memInfo(insn).bytes;
