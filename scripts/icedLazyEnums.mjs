@@ -5,7 +5,8 @@
 // and the adapter built all of them, and the code cache carried their boilerplate: ~300 KB of cache and ~350 page
 // faults (Go hello world), for the handful of enums the emulator reads. Each definition becomes a getter that
 // builds the same frozen object on first read and then replaces itself with it: same values, same object
-// identity afterwards, only the time it is made changes.
+// identity afterwards, only the time it is made changes. An enum whose values are 0, 1, 2... in order (most of
+// them) is written as its list of names, a quarter of the text (the bundle is read at every start).
 const HEAD = /^module\.exports\.(\w+) = Object\.freeze\(\{/gm;
 /** An enum body: `Name:0,"0":"Name",` pairs and doc comments, nothing else. */
 const BODY = /^(?:\s|\/\*\*[\s\S]*?\*\/|\w+:-?\d+,|"-?\d+":"\w+",)*$/;
@@ -17,7 +18,9 @@ export function lazyEnums(src) {
     const close = src.indexOf('});', open);
     const body = src.slice(open, close);
     if (close < 0 || !BODY.test(body)) throw new Error(`iced-x86: the enum ${m[1]} is not a plain object literal; update scripts/icedLazyEnums.mjs`);
-    out += src.slice(from, m.index) + `lazyEnum('${m[1]}', () => Object.freeze({${body}}));`;
+    const names = sequentialNames(body);
+    const make = names ? `sequentialEnum('${names.join(',')}')` : `Object.freeze({${body}})`;
+    out += src.slice(from, m.index) + `lazyEnum('${m[1]}', () => ${make});`;
     from = close + 3;
     count++;
   }
@@ -28,6 +31,25 @@ export function lazyEnums(src) {
     '    Object.defineProperty(module.exports, name, { configurable: true, enumerable: true, writable: true, value });\n' +
     '    return value;\n' +
     '  } });\n' +
+    '}\n' +
+    '/** The enum of names[i] = i, with its reverse mapping, as iced-x86 writes its literals. */\n' +
+    'function sequentialEnum(list) {\n' +
+    '  const e = {};\n' +
+    '  list.split(\',\').forEach((name, i) => { e[name] = i; e[i] = name; });\n' +
+    '  return Object.freeze(e);\n' +
     '}\n';
   return helper + out + src.slice(from);
+}
+
+/** The names of an enum body whose pairs are exactly `Name:i,"i":"Name",` for i = 0, 1, 2..., else undefined. */
+function sequentialNames(body) {
+  const pairs = [...body.replace(/\/\*\*[\s\S]*?\*\//g, '').matchAll(/(\w+):(-?\d+),"(-?\d+)":"(\w+)",/g)];
+  const names = [];
+  for (const [, name, value, key, back] of pairs) {
+    if (Number(value) !== names.length || key !== value || back !== name) return undefined;
+    names.push(name);
+  }
+  // every pair was matched (nothing else in the body but comments and blanks)
+  const rest = body.replace(/\/\*\*[\s\S]*?\*\//g, '').replace(/(\w+):(-?\d+),"(-?\d+)":"(\w+)",/g, '').trim();
+  return names.length > 0 && rest === '' ? names : undefined;
 }
