@@ -116,7 +116,7 @@ const NO_OP: Op = () => {};
 /** A block's ops and addresses are collected here and copied out at their final length (no growing arrays). */
 const opsScratch: Op[] = Array.from({ length: MAX_BLOCK }, () => NO_OP);
 const addrsScratch: number[] = Array.from({ length: MAX_BLOCK }, () => 0);
-/** The bytes a block is decoded from, copied here first: the Decoder copies them again, so one buffer serves all. */
+/** The bytes of a window that runs into the next page, put together here (the Decoder copies them again). */
 const windowBuf = new Uint8Array(WINDOW + 15 + 15);
 
 export function getBlock(c: Cpu, rip: number): Block {
@@ -164,9 +164,14 @@ function buildBlock(c: Cpu, rip: number, buf: PageBuf, pn: number, off: number, 
   let nextBuf: PageBuf | null = null;
   const needNext = off + inPage >= PAGE_SIZE;
   if (needNext) { try { nextBuf = mem.execPage(pageEnd); } catch { nextBuf = null; } }
-  const bytes = windowBuf.subarray(0, inPage + (needNext && nextBuf ? 15 : 0));
-  bytes.set(buf.data.subarray(off, off + inPage));
-  if (needNext && nextBuf) bytes.set(nextBuf.data.subarray(0, 15), inPage);
+  let bytes: Uint8Array;
+  if (needNext && nextBuf) { // the window spans two pages: copy both parts
+    bytes = windowBuf.subarray(0, inPage + 15);
+    bytes.set(buf.data.subarray(off, off + inPage));
+    bytes.set(nextBuf.data.subarray(0, 15), inPage);
+  } else {
+    bytes = buf.data.subarray(off, off + inPage); // the Decoder copies what it is given
+  }
   const dec = new Decoder(64, bytes, DecoderOptions.None);
   const ops = opsScratch, addrs = addrsScratch;
   let n = 0; // instructions so far

@@ -37,6 +37,10 @@ import type { CpuFault } from './types';
 const TWO32 = 4294967296;
 const RCX = 2, RSI = 12, RDI = 14, RAX = 0;
 
+/**
+ * translate()'s answer. The one object is reused by every call: its caller reads it before translating again (a
+ * record per instruction was ~1 MB of garbage for a Go program's start-up).
+ */
 export interface Translated {
   op: Op;
   /** The instruction ends a block (control flow, stop, or #UD). */
@@ -44,6 +48,9 @@ export interface Translated {
   /** The instruction raises #UD (undefined, or not something this CPU has). */
   ud?: boolean;
 }
+
+const ANSWER: Translated = { op: () => {}, end: false, ud: false };
+function answer(op: Op, end: boolean, ud = false): Translated { ANSWER.op = op; ANSWER.end = end; ANSWER.ud = ud; return ANSWER; }
 
 let formatter: Formatter | null = null;
 /** Intel-syntax disassembly of one instruction (for fault messages). */
@@ -104,17 +111,17 @@ export function translate(insn: Instruction, addr: number, d: Uint8Array, pos = 
   const n = Math.max(1, Math.min(len, d.length - pos)); // the bytes that are there
   const key = bytesKey(d, pos, n);
   const hit = shared.get(key);
-  if (hit !== undefined) return { op: hit, end: false }; // a record that dies young: the map keeps only the op
+  if (hit !== undefined) return answer(hit, false);
   const m = insn.mnemonic;
   const next = addr + len;
   if (m === MN.INVALID) { // the mnemonic of Code.INVALID: one call into wasm fewer than reading insn.code
-    return { op: undefinedOp(addr, d.subarray(pos, pos + n), '(bad)', 'undefined instruction'), end: true, ud: true };
+    return answer(undefinedOp(addr, d.subarray(pos, pos + n), '(bad)', 'undefined instruction'), true, true);
   }
   try {
     const t = translateControl(insn, m, addr, next);
     if (t) return t;
     const rs = stringOp(insn, m, addr);
-    if (rs) return { op: rs, end: insn.hasRepPrefix || insn.hasRepePrefix || insn.hasRepnePrefix };
+    if (rs) return answer(rs, insn.hasRepPrefix || insn.hasRepePrefix || insn.hasRepnePrefix);
     const pure = translateInteger(insn, m) ?? translateSse(insn, m);
     if (pure) {
       // shared unless RIP-relative (the memory operand is read only when there is one: each field is a wasm call)
@@ -123,13 +130,13 @@ export function translate(insn: Instruction, addr: number, d: Uint8Array, pos = 
         if (shared.size >= SHARED_MAX) shared.clear();
         shared.set(key, pure);
       }
-      return { op: pure, end: false };
+      return answer(pure, false);
     }
     const op = translateMisc(insn, m, addr, next);
-    if (op) return { op, end: false };
-    return { op: undefinedOp(addr, d.subarray(pos, pos + n), disasm(insn), 'not implemented by the emulator'), end: true, ud: true };
+    if (op) return answer(op, false);
+    return answer(undefinedOp(addr, d.subarray(pos, pos + n), disasm(insn), 'not implemented by the emulator'), true, true);
   } catch (e) {
-    return { op: undefinedOp(addr, d.subarray(pos, pos + n), disasm(insn), `not supported (${e instanceof Error ? e.message : e})`), end: true, ud: true };
+    return answer(undefinedOp(addr, d.subarray(pos, pos + n), disasm(insn), `not supported (${e instanceof Error ? e.message : e})`), true, true);
   }
 }
 
@@ -154,16 +161,16 @@ function controlOp(insn: Instruction, m: Mnemonic, addr: number, next: number): 
   // Every op is made by a function of its own values: a closure here would make this function allocate its
   // context (all of the values above) for every control-flow instruction, and keep it with the op.
   switch (m) {
-    case MN.Jmp: return { op: isNear ? jmpTo(target) : indirect(insn, -1, 0), end: true };
-    case MN.Call: return { op: isNear ? callTo(nlo, nhi, target) : indirect(insn, nlo, nhi), end: true };
-    case MN.Ret: return { op: ret(opCount(insn) > 0 ? Number(insn.immediate(0)) & 0xffff : 0), end: true };
-    case MN.Jrcxz: return { op: jrcxz(target), end: true };
-    case MN.Jecxz: return { op: jecxz(target), end: true };
-    case MN.Loop: case MN.Loope: case MN.Loopne: return { op: loopOp(m, target), end: true };
-    case MN.Syscall: return { op: syscallOp(addr), end: true };
+    case MN.Jmp: return answer(isNear ? jmpTo(target) : indirect(insn, -1, 0), true);
+    case MN.Call: return answer(isNear ? callTo(nlo, nhi, target) : indirect(insn, nlo, nhi), true);
+    case MN.Ret: return answer(ret(opCount(insn) > 0 ? Number(insn.immediate(0)) & 0xffff : 0), true);
+    case MN.Jrcxz: return answer(jrcxz(target), true);
+    case MN.Jecxz: return answer(jecxz(target), true);
+    case MN.Loop: case MN.Loope: case MN.Loopne: return answer(loopOp(m, target), true);
+    case MN.Syscall: return answer(syscallOp(addr), true);
   }
   const cc = JCC_CC.get(m);
-  if (cc !== undefined && isNear) return { op: jcc(cc, target), end: true };
+  if (cc !== undefined && isNear) return answer(jcc(cc, target), true);
   return null;
 }
 
