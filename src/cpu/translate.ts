@@ -161,8 +161,8 @@ function controlOp(insn: Instruction, m: Mnemonic, addr: number, next: number): 
   // Every op is made by a function of its own values: a closure here would make this function allocate its
   // context (all of the values above) for every control-flow instruction, and keep it with the op.
   switch (m) {
-    case MN.Jmp: return answer(isNear ? jmpTo(target) : indirect(insn, -1, 0), true);
-    case MN.Call: return answer(isNear ? callTo(nlo, nhi, target) : indirect(insn, nlo, nhi), true);
+    case MN.Jmp: return answer(isNear ? jmpTo(target) : indirect(insn, false, 0, 0), true);
+    case MN.Call: return answer(isNear ? callTo(nlo, nhi, target) : indirect(insn, true, nlo, nhi), true);
     case MN.Ret: return answer(ret(opCount(insn) > 0 ? Number(insn.immediate(0)) & 0xffff : 0), true);
     case MN.Jrcxz: return answer(jrcxz(target), true);
     case MN.Jecxz: return answer(jecxz(target), true);
@@ -242,12 +242,12 @@ function jccOrder(cc: number, t: number, signed: boolean, orEq: boolean, neg: bo
 }
 
 /**
- * Indirect JMP (nlo -1) or CALL (pushing nlo, nhi, the return address): the target is read (and may fault) before
- * anything changes.
+ * Indirect JMP, or CALL pushing (nlo, nhi), the return address: the target is read (and may fault) before anything
+ * changes.
  */
-function indirect(insn: Instruction, nlo: number, nhi: number): Op {
+function indirect(insn: Instruction, call: boolean, nlo: number, nhi: number): Op {
   const s = loc(insn, 0, 8);
-  const isMem = s.k === L_MEM, call = nlo !== -1;
+  const isMem = s.k === L_MEM;
   return c => {
     const lo = rd64(c, s, isMem ? eaOf(c, s) : 0);
     const t = fromHalves(c.th, lo);
@@ -258,7 +258,7 @@ function indirect(insn: Instruction, nlo: number, nhi: number): Op {
 
 // ----------------------------------------------------------------------------------- string instructions
 
-function regNum(c: Cpu, ri: number): number { return c.r[ri + 1] * TWO32 + (c.r[ri] >>> 0); }
+function regNum(c: Cpu, ri: number): number { return fromHalves(c.r[ri + 1], c.r[ri]); }
 function addReg(c: Cpu, ri: number, d: number): void {
   const r = c.r;
   const l = (r[ri] >>> 0) + d;

@@ -215,6 +215,18 @@ test('a fault inside a hot (fused) block is still precise', () => {
   assert.equal(c.icount, pages * 512 * 4);
 });
 
+test('an indirect CALL pushes its return address, whatever that address is (low half 0xffffffff too)', () => {
+  // call rax at 0xfffffffd: the return address 0xffffffff has a low half of -1 as an int32
+  const { m, c } = machine([0x0f, 0x05]);
+  m.map(0xfffff000, 0x1000, PROT_READ | PROT_EXEC);
+  m.pokeBytes(0xfffffffd, Uint8Array.from([0xff, 0xd0]));
+  c.rip = 0xfffffffd;
+  c.setRegNum(Reg.RAX, CODE); // a SYSCALL there ends the run
+  assert.deepEqual(c.run(10), { kind: 'syscall' });
+  assert.equal(c.getRegNum(Reg.RSP), STACK_TOP - 0x108);
+  assert.equal(m.peek64(STACK_TOP - 0x108), 0xffffffffn);
+});
+
 test('snapshot and replay: clone memory + saveState, re-run deterministically', () => {
   // L: add [rbx], eax / add rbx, 4 / inc eax / cmp eax, 1000 / jne L / syscall
   const code = [0x01, 0x03, 0x48, 0x83, 0xc3, 0x04, 0xff, 0xc0, 0x3d, 0xe8, 0x03, 0x00, 0x00, 0x75, 0xf1, 0x0f, 0x05];
