@@ -43,13 +43,13 @@ export function lazyEnums(src) {
 
 /** The names of an enum body whose pairs are exactly `Name:i,"i":"Name",` for i = 0, 1, 2..., else undefined. */
 function sequentialNames(body) {
-  const pairs = [...body.replace(/\/\*\*[\s\S]*?\*\//g, '').matchAll(/(\w+):(-?\d+),"(-?\d+)":"(\w+)",/g)];
+  const PAIR = /(\w+):(-?\d+),"(-?\d+)":"(\w+)",/g;
+  const text = body.replace(/\/\*\*[\s\S]*?\*\//g, '');
   const names = [];
-  for (const [, name, value, key, back] of pairs) {
+  for (const [, name, value, key, back] of text.matchAll(PAIR)) {
     if (Number(value) !== names.length || key !== value || back !== name) return undefined;
     names.push(name);
   }
-  // every pair was matched (nothing else in the body but comments and blanks)
-  const rest = body.replace(/\/\*\*[\s\S]*?\*\//g, '').replace(/(\w+):(-?\d+),"(-?\d+)":"(\w+)",/g, '').trim();
-  return names.length > 0 && rest === '' ? names : undefined;
+  // every pair was matched: nothing else in the body but comments and blanks
+  return names.length > 0 && text.replace(PAIR, '').trim() === '' ? names : undefined;
 }

@@ -1,5 +1,6 @@
-// Operands of a decoded instruction, resolved once at decode time into a small record (Loc) and an effective-
-// address closure (EA), so execution never re-inspects operand kinds through iced.
+// Operands of a decoded instruction, resolved once at decode time into a small record (Loc), so execution never
+// re-inspects operand kinds through iced. A memory operand's address comes from eaOf: inline for the usual modes,
+// through an effective-address closure (EA) for segment-relative and 32-bit ones.
 
 import { Instruction, Register } from '../iced';
 import * as iced from '../iced';
