@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { withClient, launchAndStop, nextStop, ROOT } from './client';
 import { TOOLCHAINS } from './realgoBuild';
+import type { DebugClient } from '@vscode/debugadapter-testsupport';
 
 const PKG = join(ROOT, 'test', 'dap', 'fixtures', 'inline');
 const MAIN = join(PKG, 'main.go');
@@ -59,17 +60,21 @@ test('a Go program: next at the last line of an inlined body comes back to the n
 
 // Go 1.23 schedules part of the innermost body before the one-byte NOPs that mark the inlined calls (Go 1.19 puts
 // the marks first): stepping out must step over those marks, not stop at them in main.
-test('a Go 1.23 program: stepping out of the innermost of three inlined calls stops in the middle one, then the outer, then main', () => withClient(async (dc) => {
+/** inline3/main.go built with Go 1.23, stopped at a breakpoint on the line `line` matches; `at` finds other lines. */
+async function stopInInline3(dc: DebugClient, line: RegExp): Promise<{ tid: number; at: (re: RegExp) => number }> {
   const go123 = TOOLCHAINS.find((t) => t.version === '1.23')!.go;
   const pkg = join(ROOT, 'test', 'dap', 'fixtures', 'inline3');
   const main = join(pkg, 'main.go');
   const src = readFileSync(main, 'utf8').split('\n');
   const at = (re: RegExp): number => src.findIndex((l) => re.test(l)) + 1;
-  const innerBody = at(/calls\+\+/);
   const stop = await launchAndStop(dc, { program: pkg, goBinary: go123 }, { filters: [] }, async () => {
-    await dc.setBreakpointsRequest({ source: { path: main }, breakpoints: [{ line: innerBody }] });
+    await dc.setBreakpointsRequest({ source: { path: main }, breakpoints: [{ line: at(line) }] });
   });
-  const tid = stop.body.threadId!;
+  return { tid: stop.body.threadId!, at };
+}
+
+test('a Go 1.23 program: stepping out of the innermost of three inlined calls stops in the middle one, then the outer, then main', () => withClient(async (dc) => {
+  const { tid, at } = await stopInInline3(dc, /calls\+\+/);
   const frames = async () => (await dc.stackTraceRequest({ threadId: tid })).body.stackFrames.map((f) => `${f.name}:${f.line}`);
   let st = await frames();
   assert.deepEqual(st.slice(0, 4).map((f) => f.split(':')[0]), ['main.inner', 'main.middle', 'main.outer', 'main.main'], st.join(' <- '));
@@ -86,15 +91,7 @@ test('a Go 1.23 program: stepping out of the innermost of three inlined calls st
 }));
 
 test('a Go 1.23 program: next from the innermost of three inlined calls walks the lines of each caller in turn', () => withClient(async (dc) => {
-  const go123 = TOOLCHAINS.find((t) => t.version === '1.23')!.go;
-  const pkg = join(ROOT, 'test', 'dap', 'fixtures', 'inline3');
-  const main = join(pkg, 'main.go');
-  const src = readFileSync(main, 'utf8').split('\n');
-  const at = (re: RegExp): number => src.findIndex((l) => re.test(l)) + 1;
-  const stop = await launchAndStop(dc, { program: pkg, goBinary: go123 }, { filters: [] }, async () => {
-    await dc.setBreakpointsRequest({ source: { path: main }, breakpoints: [{ line: at(/return x\*3 \+ calls/) }] });
-  });
-  const tid = stop.body.threadId!;
+  const { tid, at } = await stopInInline3(dc, /return x\*3 \+ calls/);
   const top = async () => { const f = (await dc.stackTraceRequest({ threadId: tid })).body.stackFrames[0]; return `${f.name}:${f.line}`; };
   const seen = [await top()];
   for (let i = 0; i < 5; i++) {
