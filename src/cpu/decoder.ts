@@ -13,7 +13,7 @@ import type { PageBuf } from './memory';
 import * as M_memory from './memory';
 const { PageFault, PAGE_SIZE, CODE_GEN } = M_memory;
 import type { Op } from './operands';
-import { branchTarget, opKind } from './insninfo';
+import { branchTarget, flowControl, insnCode, insnLength, opKind } from './insninfo';
 import * as M_translate from './translate';
 const { translate } = M_translate;
 
@@ -128,13 +128,29 @@ export function getBlock(c: Cpu, rip: number): Block {
   if (code) {
     const b = code.get(off);
     if (b !== undefined) return b;
+  } else {
+    // a Map, not an array of PAGE_SIZE slots: a page holds a few dozen blocks (32 KiB per code page otherwise)
+    code = new Map();
+    buf.code = code;
+    mem.noteCode(pn);
   }
   const b = buildBlock(c, rip, buf, pn, off, false);
-  code = buf.code as Map<number, Block> | null;
-  // a Map, not an array of PAGE_SIZE slots: a page holds a few dozen blocks (32 KiB per code page otherwise)
-  if (!code) { code = new Map(); buf.code = code; mem.noteCode(pn); }
   code.set(off, b);
   return b;
+}
+
+/**
+ * One Decoder per code page, over the page's bytes, kept as long as the page's blocks are (keyed by their Map:
+ * writing the page drops both). Making a Decoder per block (a copy of its bytes into wasm, a registration with
+ * the glue's FinalizationRegistry, five calls into wasm) cost more than decoding the block's instructions.
+ */
+const pageDecoders = new WeakMap<object, Decoder>();
+
+function pageDecoder(buf: PageBuf): Decoder {
+  const code = buf.code!;
+  let dec = pageDecoders.get(code);
+  if (dec === undefined) { dec = new Decoder(64, buf.data, DecoderOptions.None); pageDecoders.set(code, dec); }
+  return dec;
 }
 
 /**
@@ -157,22 +173,31 @@ export function growBlock(c: Cpu, b: Block): void {
 function buildBlock(c: Cpu, rip: number, buf: PageBuf, pn: number, off: number, superblock: boolean): Block {
   const mem = c.memory;
   const pageEnd = (pn + 1) * PAGE_SIZE;
-  // Decode from a window (not the whole rest of the page): instructions must start before `limit`; the window
-  // extends 15 bytes past it so the last one is complete, taking bytes from the next page only when needed.
+  // Instructions must start before `limit` (a window, not the whole rest of the page); the last may extend 15
+  // bytes past it, taking bytes from the next page when the window reaches the page's end.
   const limit = Math.min(pageEnd, rip + WINDOW);
   const inPage = Math.min(PAGE_SIZE - off, WINDOW + 15);
   let nextBuf: PageBuf | null = null;
   const needNext = off + inPage >= PAGE_SIZE;
   if (needNext) { try { nextBuf = mem.execPage(pageEnd); } catch { nextBuf = null; } }
-  let bytes: Uint8Array;
-  if (needNext && nextBuf) { // the window spans two pages: copy both parts
-    bytes = windowBuf.subarray(0, inPage + 15);
-    bytes.set(buf.data.subarray(off, off + inPage));
-    bytes.set(nextBuf.data.subarray(0, 15), inPage);
+  // bytes[start] is the byte at rip: the page itself (its Decoder), or near its end a window of both pages
+  let bytes: Uint8Array, start: number, dec: Decoder;
+  const own = needNext || !buf.code; // a window's own Decoder, freed at the end
+  if (!own) {
+    bytes = buf.data; start = off;
+    dec = pageDecoder(buf);
+    dec.position = off;
   } else {
-    bytes = buf.data.subarray(off, off + inPage); // the Decoder copies what it is given
+    if (needNext && nextBuf) { // the window spans two pages: copy both parts
+      bytes = windowBuf.subarray(0, inPage + 15);
+      bytes.set(buf.data.subarray(off, off + inPage));
+      bytes.set(nextBuf.data.subarray(0, 15), inPage);
+    } else {
+      bytes = buf.data.subarray(off, off + inPage); // the Decoder copies what it is given
+    }
+    start = 0;
+    dec = new Decoder(64, bytes, DecoderOptions.None);
   }
-  const dec = new Decoder(64, bytes, DecoderOptions.None);
   const ops = opsScratch, addrs = addrsScratch;
   let n = 0; // instructions so far
   let next = rip, lastTarget = -1, lastBranch = -1, canGrow = false;
@@ -181,14 +206,14 @@ function buildBlock(c: Cpu, rip: number, buf: PageBuf, pn: number, off: number, 
   try {
     dec.ip = BigInt(rip);
     while (n < MAX_BLOCK) {
-      const pos = next - rip; // not dec.position: every read of the decoder is a call into wasm
+      const pos = start + next - rip; // not dec.position: every read of the decoder is a call into wasm
       const addr = next;
       if (addr >= limit) break;
       if (n > 0 && mem.marks.has(addr)) break;
       dec.decodeOut(scratch);
-      const len = scratch.length;
-      const t = translate(scratch, addr, bytes, pos, len);
-      if (t.ud && needNext && !nextBuf && scratch.code === CODE_INVALID && dec.lastError === DE.NoMoreBytes) {
+      const t = translate(scratch, addr, bytes, pos);
+      const len = insnLength(scratch); // translate() read the instruction: its fields are at hand
+      if (t.ud && needNext && !nextBuf && insnCode(scratch) === CODE_INVALID && dec.lastError === DE.NoMoreBytes) {
         // The instruction runs into a page we may not execute: fault on that page when we get there.
         if (n > 0) break;
         throw new PageFault(pageEnd, 'exec', mem.protOf(pageEnd) >= 0);
@@ -198,7 +223,7 @@ function buildBlock(c: Cpu, rip: number, buf: PageBuf, pn: number, off: number, 
       next = addr + len;
       // translate() ends the block at every control-flow instruction (and #UD): only then is the flow asked for
       if (t.end) {
-        const fc = scratch.flowControl;
+        const fc = flowControl(scratch);
         const direct = (fc === FC.ConditionalBranch || fc === FC.UnconditionalBranch) && !t.ud && opKind(scratch, 0) === OK.NearBranch64;
         // A conditional branch continues the block at its fall-through (a side exit) while there is room, except
         // one back to the block's start: that closes a loop (Block.loop).
@@ -212,7 +237,7 @@ function buildBlock(c: Cpu, rip: number, buf: PageBuf, pn: number, off: number, 
       }
     }
   } finally {
-    dec.free();
+    if (own) dec.free();
   }
   // The block may have stopped right after a side exit (breakpoint mark, end of the bytes): then it is the end.
   if (exitIdx.length > 0 && exitIdx[exitIdx.length - 1] === n - 1) exitIdx.pop();

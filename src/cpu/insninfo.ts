@@ -1,12 +1,145 @@
-// Per-instruction memo of the iced-x86 Instruction fields translators read several times (operand kinds,
-// memory operand). Every field read is a call into wasm; reading each once makes translation much cheaper.
+// The iced-x86 Instruction fields translation reads, each read once per instruction and, where the layout allows,
+// straight from iced's WebAssembly memory.
+//
+// Every Instruction getter is a call into wasm through wasm-bindgen's glue (opKind and opRegister three calls
+// each: they reserve and release a return slot on wasm's stack). A Go program's start-up decodes ~22,000
+// instructions and asked ~9 such calls of each, ~200,000 in all, in code V8 has not optimised yet. The decoded
+// Instruction is a struct in wasm memory (`__wbg_ptr`), so the plain fields (code, length, operand kinds and
+// registers, memory base, index, scale and displacement) are read from there; what iced computes from the code
+// (mnemonic, operand count, flow control) is asked once per Code. The layout is iced's, not a contract: it is
+// checked against the getters on probe instructions before first use (and across every field of a large random
+// decode by the unit tests); if it ever differs, every read goes through the getters again.
 
-import { Instruction } from '../iced';
+import { Decoder, DecoderOptions, Instruction } from '../iced';
 import * as iced from '../iced';
 
 const MSE = iced.MemorySizeExt;
 const OK_MEMORY = iced.OpKind.Memory;
+const OK_NEAR64 = iced.OpKind.NearBranch64;
 const NO_REGISTER = iced.Register.None;
+
+// ------------------------------------------------------------------------- the Instruction struct in memory
+
+/**
+ * Offsets in iced-x86 1.21's Instruction as wasm-bindgen stores it (`__wbg_ptr` points at a borrow flag; the
+ * struct follows, 8-aligned): next_rip u64, mem_displ u64, op_kinds [u8; 4], flags1 u32, immediate u32,
+ * regs [u8; 4], code u16, scale u8, mem_base_reg u8, mem_index_reg u8, displ_size u8, len u8.
+ */
+const VALUE = 8, DISPL = 8, OP_KINDS = 16, REGS = 28, CODE = 32, SCALE = 34, BASE = 35, INDEX = 36, LEN = 38;
+
+const wasm = (iced as unknown as { __wasm?: { memory?: { buffer: ArrayBuffer } } }).__wasm;
+let u8 = new Uint8Array(0);
+let i32 = new Int32Array(0);
+/** undefined until checked; false: the layout is not the one above (or memory is not exported): use the getters. */
+let fast: boolean | undefined;
+
+/** Address of insn's fields in wasm memory (views renewed when the memory grew: the old buffer is detached). */
+function at(insn: Instruction): number {
+  if (u8.length === 0) { const b = wasm!.memory!.buffer; u8 = new Uint8Array(b); i32 = new Int32Array(b); }
+  return (insn as unknown as { __wbg_ptr: number }).__wbg_ptr + VALUE;
+}
+/** Fields of the current instruction (nextInsn) in wasm memory, or -1: read them through the getters. */
+let P = -1;
+
+/**
+ * mem_displ as a number: signed, so a negative displacement stays negative (exact below 2^53). A small integer
+ * whenever it is one: arithmetic on 2^32 makes a heap number even of a small result, and a displacement or branch
+ * target stored as one makes every address computed from it, and RIP, heap numbers too (garbage per access).
+ */
+function displOf(p: number): number {
+  const w = (p + DISPL) >> 2, lo = i32[w], hi = i32[w + 1];
+  return (hi === 0 && lo >= 0) || (hi === -1 && lo < 0) ? lo : hi * 4294967296 + (lo >>> 0);
+}
+/** mem_displ unsigned: a near branch's target (a small integer when it is one, as above). */
+function targetOf(p: number): number {
+  const w = (p + DISPL) >> 2, lo = i32[w], hi = i32[w + 1];
+  return hi === 0 && lo >= 0 ? lo : (hi >>> 0) * 4294967296 + (lo >>> 0);
+}
+
+/**
+ * Instructions covering each field read from memory: SIB with scale and disp32, a negative disp8, RIP-relative,
+ * a backward Jcc, CALL, immediates, SSE, a string op with REP, an 8-bit register, a memory destination.
+ */
+const PROBES = [
+  0x48, 0x8b, 0x84, 0x8b, 0x78, 0x56, 0x34, 0x12, // mov rax,[rbx+rcx*4+12345678h]
+  0x48, 0x89, 0x44, 0x24, 0xf0, //                   mov [rsp-10h],rax
+  0x4c, 0x8b, 0x0d, 0x10, 0x00, 0x00, 0x00, //       mov r9,[rip+10h]
+  0x0f, 0x85, 0xe0, 0xff, 0xff, 0xff, //             jne back
+  0xe8, 0x10, 0x00, 0x00, 0x00, //                   call forward
+  0x48, 0x81, 0xc4, 0x44, 0x33, 0x22, 0x11, //       add rsp,11223344h
+  0x66, 0x0f, 0xfe, 0x4c, 0xf7, 0x08, //             paddd xmm1,[rdi+rsi*8+8]
+  0xf3, 0x48, 0xa5, //                               rep movsq
+  0x40, 0x88, 0x7c, 0x24, 0x7f, //                   mov [rsp+7Fh],dil
+  0x6b, 0xc1, 0x9c, //                               imul eax,ecx,-64h
+  0xc4, 0xe3, 0x79, 0x4a, 0xc2, 0x30, //             vblendvps xmm0,xmm0,xmm2,xmm3 (4 operands)
+];
+
+/** The layout above holds for every field of every probe (read through the getters, once, on first use). */
+function layoutHolds(): boolean {
+  if (!wasm?.memory) return false;
+  const dec = new Decoder(64, Uint8Array.from(PROBES), DecoderOptions.None);
+  const insn = new Instruction();
+  try {
+    dec.ip = 0xc000010000n;
+    while (dec.canDecode) {
+      dec.decodeOut(insn);
+      if (!sameFields(insn)) return false;
+    }
+    return true;
+  } finally { dec.free(); insn.free(); }
+}
+
+/** Every field read from memory equals its getter (exported for the tests, which also run it on random code). */
+export function sameFields(insn: Instruction): boolean {
+  const p = at(insn);
+  if ((u8[p + CODE] | (u8[p + CODE + 1] << 8)) !== insn.code || u8[p + LEN] !== insn.length) return false;
+  const n = Math.min(insn.opCount, 4);
+  for (let i = 0; i < n; i++) {
+    const k = insn.opKind(i);
+    if (u8[p + OP_KINDS + i] !== k) return false;
+    if (k === iced.OpKind.Register && u8[p + REGS + i] !== insn.opRegister(i)) return false;
+    if (k === OK_NEAR64 && targetOf(p) !== Number(insn.nearBranchTarget)) return false;
+    if (k === OK_MEMORY) {
+      if (u8[p + BASE] !== insn.memoryBase || u8[p + INDEX] !== insn.memoryIndex) return false;
+      if (1 << u8[p + SCALE] !== insn.memoryIndexScale || displOf(p) !== Number(insn.memoryDisplacement)) return false;
+    }
+  }
+  return true;
+}
+
+function useMemory(): boolean { return (fast ??= layoutHolds()); }
+
+// ------------------------------------------------------------------------- what iced computes from the Code
+
+const CODES = 8192; // iced 1.21 has ~4,900 Codes
+const mnemonics = new Int16Array(CODES).fill(-1);
+const opCounts = new Int8Array(CODES).fill(-1);
+const flows = new Int8Array(CODES).fill(-1);
+
+// The readers below describe the instruction last given to nextInsn().
+export function insnCode(insn: Instruction): number { return P >= 0 ? u8[P + CODE] | (u8[P + CODE + 1] << 8) : insn.code; }
+export function insnLength(insn: Instruction): number { return P >= 0 ? u8[P + LEN] : insn.length; }
+
+export function mnemonic(insn: Instruction): number {
+  const c = insnCode(insn);
+  if (c >= CODES) return insn.mnemonic;
+  const m = mnemonics[c];
+  return m >= 0 ? m : (mnemonics[c] = insn.mnemonic);
+}
+export function flowControl(insn: Instruction): number {
+  const c = insnCode(insn);
+  if (c >= CODES) return insn.flowControl;
+  const f = flows[c];
+  return f >= 0 ? f : (flows[c] = insn.flowControl);
+}
+function opCountOf(insn: Instruction): number {
+  const c = insnCode(insn);
+  if (c >= CODES) return insn.opCount;
+  const k = opCounts[c];
+  return k >= 0 ? k : (opCounts[c] = insn.opCount);
+}
+
+// ------------------------------------------------------------------------- per-instruction memo
 
 export interface MemInfo {
   base: number; index: number; scale: number; seg: number;
@@ -20,16 +153,25 @@ let seq = 0, memSeq = -1, kindSeq = -1, nOps = 0, targetSeq = -1, target = 0;
 const kinds = [0, 0, 0, 0, 0];
 const mem: MemInfo = { base: 0, index: 0, scale: 1, seg: 0, disp: 0, memSize: 0, bytes: 0 };
 
-/** Start of a new instruction (translate() calls it): drops the memo. */
-export function nextInsn(): void { seq++; }
+/** Start of a new instruction (translate() calls it): drops the memo, finds the fields. */
+export function nextInsn(insn: Instruction): void { seq++; P = useMemory() ? at(insn) : -1; }
 
 function fillKinds(insn: Instruction): void {
   kindSeq = seq;
-  nOps = insn.opCount;
-  for (let i = 0; i < nOps; i++) kinds[i] = insn.opKind(i);
+  nOps = opCountOf(insn);
+  if (P >= 0) {
+    for (let i = 0; i < nOps; i++) kinds[i] = i < 4 ? u8[P + OP_KINDS + i] : insn.opKind(i);
+  } else {
+    for (let i = 0; i < nOps; i++) kinds[i] = insn.opKind(i);
+  }
 }
 export function opCount(insn: Instruction): number { if (kindSeq !== seq) fillKinds(insn); return nOps; }
 export function opKind(insn: Instruction, i: number): number { if (kindSeq !== seq) fillKinds(insn); return i < nOps ? kinds[i] : -1; }
+
+/** The register of operand i (an operand of kind Register). */
+export function opRegister(insn: Instruction, i: number): number {
+  return i < 4 && P >= 0 ? u8[P + REGS + i] : insn.opRegister(i);
+}
 
 /** The instruction has an explicit memory operand (from the memoised operand kinds). */
 export function hasMemoryOperand(insn: Instruction): boolean {
@@ -45,11 +187,18 @@ function sizeOf(memSize: number): number { return (memSizeBytes[memSize] ??= MSE
 export function memInfo(insn: Instruction): MemInfo {
   if (memSeq !== seq) {
     memSeq = seq;
-    // iced gives the displacement as a signed 64-bit BigInt (the absolute address when RIP-relative): one conversion
-    const d = Number(insn.memoryDisplacement);
-    mem.base = insn.memoryBase; mem.index = insn.memoryIndex;
-    mem.scale = mem.index === NO_REGISTER ? 1 : insn.memoryIndexScale;
-    mem.seg = insn.memorySegment; mem.disp = d;
+    if (P >= 0) {
+      mem.base = u8[P + BASE]; mem.index = u8[P + INDEX];
+      mem.scale = mem.index === NO_REGISTER ? 1 : 1 << u8[P + SCALE];
+      mem.disp = displOf(P);
+    } else {
+      // iced gives the displacement as a signed 64-bit BigInt (the absolute address when RIP-relative)
+      mem.base = insn.memoryBase; mem.index = insn.memoryIndex;
+      mem.scale = mem.index === NO_REGISTER ? 1 : insn.memoryIndexScale;
+      mem.disp = Number(insn.memoryDisplacement);
+    }
+    // derived from prefixes and the base register, and from the Code (broadcast forms too): iced's answer
+    mem.seg = insn.memorySegment;
     mem.memSize = insn.memorySize; mem.bytes = sizeOf(mem.memSize);
   }
   return mem;
@@ -57,6 +206,14 @@ export function memInfo(insn: Instruction): MemInfo {
 
 /** The target of a near branch (translate() and the block builder both ask). */
 export function branchTarget(insn: Instruction): number {
-  if (targetSeq !== seq) { targetSeq = seq; target = Number(insn.nearBranchTarget); }
+  if (targetSeq !== seq) {
+    targetSeq = seq;
+    target = P >= 0 && opKind(insn, 0) === OK_NEAR64 ? targetOf(P) : Number(insn.nearBranchTarget);
+  }
   return target;
 }
+
+/** Fields are read from wasm memory (the layout check passed); false: through iced's getters. */
+export function readsMemory(): boolean { return useMemory(); }
+/** For the tests: read through the getters (false), as when the layout check fails, or from memory again (true). */
+export function setReadsMemory(on: boolean): void { fast = on && layoutHolds(); }

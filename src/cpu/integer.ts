@@ -8,7 +8,7 @@ import * as iced from '../iced';
 import { pickEnum } from './icedEnums';
 // Local aliases: a bundled CommonJS module's exports are getters; read each enum object once.
 const { OK, RG } = { OK: iced.OpKind, RG: iced.Register };
-const MN = pickEnum(iced.Mnemonic, [
+const MN = pickEnum('Mnemonic', [
   'Adc', 'Add', 'And', 'Bsf', 'Bsr', 'Bswap', 'Bt', 'Btc', 'Btr', 'Bts', 'Cbw', 'Cdq', 'Cdqe', 'Cmp', 'Cmpxchg',
   'Cmpxchg16b', 'Cqo', 'Cwd', 'Cwde', 'Dec', 'Div', 'Idiv', 'Imul', 'Inc', 'Lea', 'Lzcnt', 'Mov', 'Movnti',
   'Movsx', 'Movsxd', 'Movzx', 'Mul', 'Neg', 'Not', 'Or', 'Pop', 'Popcnt', 'Push', 'Rcl', 'Rcr', 'Rol', 'Ror',
@@ -854,13 +854,9 @@ export function translateInteger(insn: Instruction, m: Mnemonic): Op | null {
 
 const CC_SUFFIX = ['o', 'no', 'b', 'ae', 'e', 'ne', 'be', 'a', 's', 'ns', 'p', 'np', 'l', 'ge', 'le', 'g'];
 function ccMap(prefix: string): Map<Mnemonic, number> {
-  const map = new Map<Mnemonic, number>();
-  CC_SUFFIX.forEach((s, i) => {
-    const name = prefix + s;
-    const v = (Mnemonic as unknown as Record<string, number>)[name];
-    if (v !== undefined) map.set(v as Mnemonic, i);
-  });
-  return map;
+  const names = CC_SUFFIX.map((s) => (prefix + s) as keyof typeof Mnemonic & string);
+  const values = pickEnum('Mnemonic', names) as Record<string, Mnemonic>;
+  return new Map(names.map((n, i) => [values[n], i]));
 }
 export const CMOV_CC = ccMap('Cmov');
 export const SET_CC = ccMap('Set');

@@ -6,7 +6,7 @@ import { Instruction, Register } from '../iced';
 import * as iced from '../iced';
 // Local aliases: a bundled CommonJS module's exports are getters; read each enum object once.
 const { OK, RG } = { OK: iced.OpKind, RG: iced.Register };
-import { memInfo, opKind } from './insninfo';
+import { memInfo, opKind, opRegister } from './insninfo';
 import type { Cpu } from './cpu';
 
 export type EA = (c: Cpu) => number;
@@ -144,7 +144,7 @@ export function makeEA(insn: Instruction): EA {
 export function loc(insn: Instruction, i: number, sz?: number): Loc {
   const kind = opKind(insn, i);
   if (kind === OK.Register) {
-    const reg = insn.opRegister(i);
+    const reg = opRegister(insn, i);
     const l = REG_LOC[reg];
     if (l === undefined) throw new Error(`operand ${i} is not a general-purpose register`);
     return l;

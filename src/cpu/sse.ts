@@ -12,7 +12,7 @@ import * as iced from '../iced';
 import { pickEnum } from './icedEnums';
 // Local aliases: a bundled CommonJS module's exports are getters; read each enum object once.
 const { OK } = { OK: iced.OpKind };
-const MN = pickEnum(iced.Mnemonic, [
+const MN = pickEnum('Mnemonic', [
   'Andnpd', 'Andnps', 'Andpd', 'Andps', 'Cmppd', 'Cmpps', 'Cmpsd', 'Cmpss', 'Comisd', 'Comiss', 'Cvtdq2pd',
   'Cvtdq2ps', 'Cvtpd2dq', 'Cvtpd2ps', 'Cvtps2dq', 'Cvtps2pd', 'Cvtsd2si', 'Cvtsd2ss', 'Cvtsi2sd', 'Cvtsi2ss',
   'Cvtss2sd', 'Cvtss2si', 'Cvttpd2dq', 'Cvttps2dq', 'Cvttsd2si', 'Cvttss2si', 'Lddqu', 'Maxpd', 'Maxps', 'Maxsd',
@@ -28,7 +28,7 @@ const MN = pickEnum(iced.Mnemonic, [
   'Sqrtpd', 'Sqrtps', 'Sqrtsd', 'Sqrtss', 'Ucomisd', 'Ucomiss', 'Unpckhpd', 'Unpckhps', 'Unpcklpd', 'Unpcklps',
   'Xorpd', 'Xorps',
 ]);
-import { memInfo, opCount, opKind } from './insninfo';
+import { memInfo, opCount, opKind, opRegister } from './insninfo';
 import type { Cpu } from './cpu';
 import * as M_fault from './fault';
 const { FaultSignal } = M_fault;
@@ -58,7 +58,7 @@ function xloc(insn: Instruction, i: number): XLoc {
   const kind = opKind(insn, i);
   if (kind === OK.Memory) return { k: 'm', xi: 0, ea: makeEA(insn), ri: 0, gsz: 0 };
   if (kind !== OK.Register) throw new Error('unsupported SSE operand');
-  const reg = insn.opRegister(i);
+  const reg = opRegister(insn, i);
   const x = xmmIndex(reg);
   if (x >= 0) return { k: 'x', xi: 4 * x, ea: () => 0, ri: 0, gsz: 0 };
   const g = gprInfo(reg);
@@ -226,8 +226,8 @@ for (const [base, f] of [
   ['Sqrt', (_a: number, b: number) => Math.sqrt(b)],
 ] as const) {
   for (const kind of ['sd', 'ss', 'pd', 'ps'] as const) {
-    const mn = (Mnemonic as unknown as Record<string, number>)[base + kind];
-    if (mn !== undefined) FP_OPS[mn as Mnemonic] = [kind, f];
+    const name = (base + kind) as keyof typeof Mnemonic & string;
+    FP_OPS[(pickEnum('Mnemonic', [name]) as Record<string, Mnemonic>)[name]] = [kind, f];
   }
 }
 

@@ -7,7 +7,7 @@ import * as iced from '../iced';
 import { pickEnum } from './icedEnums';
 // Local aliases: a bundled CommonJS module's exports are getters; read each enum object once.
 const { FS_, OK, RG } = { FS_: iced.FormatterSyntax, OK: iced.OpKind, RG: iced.Register };
-const MN = pickEnum(iced.Mnemonic, [
+const MN = pickEnum('Mnemonic', [
   'INVALID', 'Call', 'Clc', 'Cld', 'Clflush', 'Cmc', 'Cmpsb', 'Cmpsd', 'Cmpsq', 'Cmpsw', 'Cpuid', 'Endbr64', 'Hlt', 'Int',
   'Int1', 'Int3', 'Into', 'Jecxz', 'Jmp', 'Jrcxz', 'Lahf', 'Ldmxcsr', 'Leave', 'Lfence', 'Lodsb', 'Lodsd', 'Lodsq',
   'Lodsw', 'Loop', 'Loope', 'Loopne', 'Mfence', 'Movsb', 'Movsd', 'Movsq', 'Movsw', 'Nop', 'Pause', 'Popf',
@@ -15,7 +15,7 @@ const MN = pickEnum(iced.Mnemonic, [
   'Rdtsc', 'Rdtscp', 'Ret', 'Sahf', 'Scasb', 'Scasd', 'Scasq', 'Scasw', 'Sfence', 'Stc', 'Std', 'Stmxcsr', 'Stosb',
   'Stosd', 'Stosq', 'Stosw', 'Syscall', 'Ud0', 'Ud1', 'Ud2', 'Xgetbv',
 ]);
-import { branchTarget, hasMemoryOperand, memInfo, nextInsn, opCount, opKind } from './insninfo';
+import { branchTarget, hasMemoryOperand, insnLength, memInfo, mnemonic, nextInsn, opCount, opKind } from './insninfo';
 import type { Cpu } from './cpu';
 import * as M_stop from './stop';
 const { STOP_HALT, STOP_SYSCALL } = M_stop;
@@ -102,19 +102,20 @@ function bytesKey(d: Uint8Array, p: number, len: number): string {
 }
 
 /**
- * The closure for `insn`, `len` bytes decoded at `addr` from d[pos...] (the bytes are a range of the decoder's
- * buffer: no copy per instruction; some may be missing when an invalid instruction ran out of them). Afterwards
- * insninfo's memo (opKind, memInfo) describes `insn`.
+ * The closure for `insn`, decoded at `addr` from d[pos...] (the bytes are a range of the decoder's buffer: no copy
+ * per instruction; some may be missing when an invalid instruction ran out of them). Afterwards insninfo's readers
+ * (insnLength, opKind, memInfo...) describe `insn`.
  */
-export function translate(insn: Instruction, addr: number, d: Uint8Array, pos = 0, len = d.length - pos): Translated {
-  nextInsn();
+export function translate(insn: Instruction, addr: number, d: Uint8Array, pos = 0): Translated {
+  nextInsn(insn);
+  const len = insnLength(insn);
   const n = Math.max(1, Math.min(len, d.length - pos)); // the bytes that are there
   const key = bytesKey(d, pos, n);
   const hit = shared.get(key);
   if (hit !== undefined) return answer(hit, false);
-  const m = insn.mnemonic;
+  const m: Mnemonic = mnemonic(insn);
   const next = addr + len;
-  if (m === MN.INVALID) { // the mnemonic of Code.INVALID: one call into wasm fewer than reading insn.code
+  if (m === MN.INVALID) { // the mnemonic of Code.INVALID
     return answer(undefinedOp(addr, d.subarray(pos, pos + n), '(bad)', 'undefined instruction'), true, true);
   }
   try {

@@ -53,6 +53,9 @@ test('iced-x86 through a table: each slot is the function its export named; the 
       const enc = new lib.Encoder(64);
       assert.equal(enc.encode(a, 0x401000n), 5);
       assert.deepEqual([...enc.takeBuffer()], [0x48, 0x8b, 0x44, 0x24, 0x08], 'encode');
+      // src/cpu/insninfo.ts reads decoded Instructions from the exported memory (the length at offset 8 + 38)
+      const mem = new Uint8Array((lib as unknown as { __wasm: { memory: { buffer: ArrayBuffer } } }).__wasm.memory.buffer);
+      assert.equal(mem[(a as unknown as { __wbg_ptr: number }).__wbg_ptr + 8 + 38], 5, 'the Instruction in wasm memory');
       for (const o of [a, b, dec, fmt, enc]) o.free();
     }
   } finally {

@@ -1,0 +1,87 @@
+// insninfo reads iced-x86's decoded Instruction from its WebAssembly memory (and memoises what iced computes per
+// Code). Oracle: iced's own getters, on every instruction of a long pseudo-random byte stream (every map and prefix
+// iced knows, valid or not) and on a real Go binary's code via the Go binary test.
+
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { Decoder, DecoderOptions, Instruction, OpKind } from 'iced-x86';
+import {
+  branchTarget, flowControl, hasMemoryOperand, insnCode, insnLength, memInfo, mnemonic, nextInsn, opCount, opKind,
+  opRegister, readsMemory, sameFields, setReadsMemory,
+} from '../../../src/cpu/insninfo';
+
+/** xorshift32: the same stream on every run. */
+function randomBytes(n: number, seed: number): Uint8Array {
+  const out = new Uint8Array(n);
+  let x = seed >>> 0;
+  for (let i = 0; i < n; i++) { x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0; out[i] = x & 0xff; }
+  return out;
+}
+
+test('the installed iced-x86 keeps its Instruction as insninfo expects: fields are read from wasm memory', () => {
+  assert.equal(readsMemory(), true);
+});
+
+for (const fromMemory of [true, false]) {
+  test(`every field insninfo reads equals iced-x86's getter, on 200,000 random instructions (${fromMemory ? 'from wasm memory' : 'through the getters'})`, () => {
+    setReadsMemory(fromMemory);
+    try { compareAll(); } finally { setReadsMemory(true); }
+  });
+}
+
+function compareAll(): void {
+  const bytes = randomBytes(1 << 20, 0x9e3779b9);
+  const dec = new Decoder(64, bytes, DecoderOptions.None);
+  dec.ip = 0xc000400000n; // addresses above 2^32, as Go's heap: targets and RIP-relative addresses are large
+  const insn = new Instruction();
+  let count = 0, memory = 0, branches = 0;
+  for (; count < 200_000 && dec.canDecode; count++) {
+    dec.decodeOut(insn);
+    nextInsn(insn);
+    const at = `instruction ${count} (${insn.toString()})`;
+    assert.ok(sameFields(insn), at);
+    assert.equal(insnCode(insn), insn.code, at);
+    assert.equal(insnLength(insn), insn.length, at);
+    assert.equal(mnemonic(insn), insn.mnemonic, at);
+    assert.equal(flowControl(insn), insn.flowControl, at);
+    assert.equal(opCount(insn), insn.opCount, at);
+    for (let i = 0; i < insn.opCount; i++) {
+      const k = insn.opKind(i);
+      assert.equal(opKind(insn, i), k, `${at} operand ${i}`);
+      if (k === OpKind.Register) assert.equal(opRegister(insn, i), insn.opRegister(i), `${at} operand ${i}`);
+    }
+    assert.equal(opKind(insn, insn.opCount), -1, at);
+    if (hasMemoryOperand(insn)) {
+      memory++;
+      const m = memInfo(insn);
+      assert.equal(m.base, insn.memoryBase, at);
+      assert.equal(m.index, insn.memoryIndex, at);
+      if (insn.memoryIndex !== 0) assert.equal(m.scale, insn.memoryIndexScale, at);
+      assert.equal(m.disp, Number(insn.memoryDisplacement), at);
+      assert.equal(m.seg, insn.memorySegment, at);
+      assert.equal(m.memSize, insn.memorySize, at);
+    }
+    if (insn.opCount > 0 && insn.opKind(0) >= OpKind.NearBranch16 && insn.opKind(0) <= OpKind.NearBranch64) {
+      branches++;
+      assert.equal(branchTarget(insn), Number(insn.nearBranchTarget), at);
+    }
+  }
+  dec.free(); insn.free();
+  assert.equal(count, 200_000);
+  // the stream exercised what it is for
+  assert.ok(memory > 30_000 && branches > 10_000, `${memory} memory operands, ${branches} branches`);
+}
+
+test('displacements and targets are small integers when they are: no heap numbers for the translators to keep', () => {
+  // mov rax,[rbx-8]; mov rax,[rip+0x10]; jmp short -2 (to itself)
+  const dec = new Decoder(64, Uint8Array.from([0x48, 0x8b, 0x43, 0xf8, 0x48, 0x8b, 0x05, 0x10, 0, 0, 0, 0xeb, 0xfe]), DecoderOptions.None);
+  dec.ip = 0x401000n;
+  const insn = new Instruction();
+  const got: number[] = [];
+  dec.decodeOut(insn); nextInsn(insn); got.push(memInfo(insn).disp);
+  dec.decodeOut(insn); nextInsn(insn); got.push(memInfo(insn).disp);
+  dec.decodeOut(insn); nextInsn(insn); got.push(branchTarget(insn));
+  assert.deepEqual(got, [-8, 0x401000 + 11 + 0x10, 0x40100b]);
+  for (const v of got) assert.ok(Number.isInteger(v) && (v | 0) === v, `${v}`);
+  dec.free(); insn.free();
+});
