@@ -845,20 +845,28 @@ export function translateInteger(insn: Instruction, m: Mnemonic): Op | null {
     case MN.Cbw: case MN.Cwde: case MN.Cdqe: case MN.Cwd: case MN.Cdq: case MN.Cqo:
       return convert(m);
   }
-  const cc = CMOV_CC.get(m);
-  if (cc !== undefined) return cmovcc(insn, cc);
-  const sc = SET_CC.get(m);
-  if (sc !== undefined) return setcc(insn, sc);
+  const cc = CMOV_CC[m];
+  if (cc >= 0) return cmovcc(insn, cc);
+  const sc = SET_CC[m];
+  if (sc >= 0) return setcc(insn, sc);
   return null;
 }
 
 const CC_SUFFIX = ['o', 'no', 'b', 'ae', 'e', 'ne', 'be', 'a', 's', 'ns', 'p', 'np', 'l', 'ge', 'le', 'g'];
-function ccMap(prefix: string): Map<Mnemonic, number> {
+/**
+ * The condition code of each mnemonic of a family (CMOVcc, SETcc, Jcc), -1 for other mnemonics: an array indexed
+ * by mnemonic, read for every instruction translated (a Map lookup was a hash and, in a large map, a cache miss).
+ */
+function ccTable(prefix: string): Int8Array {
   const names = CC_SUFFIX.map((s) => (prefix + s) as keyof typeof Mnemonic & string);
   const values = pickEnum('Mnemonic', names) as Record<string, Mnemonic>;
-  return new Map(names.map((n, i) => [values[n], i]));
+  const table = new Int8Array(MNEMONIC_SLOTS).fill(-1);
+  names.forEach((n, i) => { table[values[n]] = i; });
+  return table;
 }
-export const CMOV_CC = ccMap('Cmov');
-export const SET_CC = ccMap('Set');
-export const JCC_CC = ccMap('J');
+/** Room for every iced Mnemonic (~1,900); a mnemonic past the end reads undefined: not in the family. */
+export const MNEMONIC_SLOTS = 4096;
+export const CMOV_CC = ccTable('Cmov');
+export const SET_CC = ccTable('Set');
+export const JCC_CC = ccTable('J');
 

@@ -26,7 +26,7 @@ const { arithFlags, CF, cond, K_SUB, materialize, setArith } = M_flags;
 import * as M_arith from './arith';
 const { alu64, aluN, SUB } = M_arith;
 import * as M_integer from './integer';
-const { addRsp, JCC_CC, push64, top64, translateInteger } = M_integer;
+const { addRsp, JCC_CC, MNEMONIC_SLOTS, push64, top64, translateInteger } = M_integer;
 import type { Op } from './operands';
 import * as M_operands from './operands';
 const { eaOf, loc, L_MEM, maskOf, rd64 } = M_operands;
@@ -144,14 +144,15 @@ export function translate(insn: Instruction, addr: number, d: Uint8Array, pos = 
 // ------------------------------------------------------------------------------------------ control flow
 
 /** What controlOp handles besides Jcc (JCC_CC). */
-const CONTROL: ReadonlySet<number> = new Set([MN.Jmp, MN.Call, MN.Ret, MN.Jrcxz, MN.Jecxz, MN.Loop, MN.Loope, MN.Loopne, MN.Syscall]);
+const CONTROL = new Uint8Array(MNEMONIC_SLOTS);
+for (const m of [MN.Jmp, MN.Call, MN.Ret, MN.Jrcxz, MN.Jecxz, MN.Loop, MN.Loope, MN.Loopne, MN.Syscall]) CONTROL[m] = 1;
 
 /**
  * Control flow, or null. Every instruction comes here first and most are not control flow: the question is asked
  * before entering controlOp, whose closures share variables V8 would allocate a context for on every call.
  */
 function translateControl(insn: Instruction, m: Mnemonic, addr: number, next: number): Translated | null {
-  return CONTROL.has(m) || JCC_CC.has(m) ? controlOp(insn, m, addr, next) : null;
+  return CONTROL[m] === 1 || JCC_CC[m] >= 0 ? controlOp(insn, m, addr, next) : null;
 }
 
 function controlOp(insn: Instruction, m: Mnemonic, addr: number, next: number): Translated | null {
@@ -170,8 +171,8 @@ function controlOp(insn: Instruction, m: Mnemonic, addr: number, next: number): 
     case MN.Loop: case MN.Loope: case MN.Loopne: return answer(loopOp(m, target), true);
     case MN.Syscall: return answer(syscallOp(addr), true);
   }
-  const cc = JCC_CC.get(m);
-  if (cc !== undefined && isNear) return answer(jcc(cc, target), true);
+  const cc = JCC_CC[m];
+  if (cc >= 0 && isNear) return answer(jcc(cc, target), true);
   return null;
 }
 
