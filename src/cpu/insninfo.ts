@@ -6,9 +6,9 @@
 // instructions and asked ~9 such calls of each, ~200,000 in all, in code V8 has not optimised yet. The decoded
 // Instruction is a struct in wasm memory (`__wbg_ptr`), so the plain fields (code, length, operand kinds and
 // registers, memory base, index, scale and displacement) are read from there; what iced computes from the code
-// (mnemonic, operand count, flow control) is asked once per Code. The layout is iced's, not a contract: it is
-// checked against the getters on probe instructions before first use (and across every field of a large random
-// decode by the unit tests); if it ever differs, every read goes through the getters again.
+// (mnemonic, operand count, flow control, memory size) is asked once per Code. The layout is iced's, not a
+// contract: it is checked against the getters on probe instructions before first use (and across every field of
+// a large random decode by the unit tests); if it ever differs, every read goes through the getters again.
 
 import { Decoder, DecoderOptions, Instruction } from '../iced';
 import * as iced from '../iced';
@@ -17,6 +17,7 @@ const MSE = iced.MemorySizeExt;
 const OK_MEMORY = iced.OpKind.Memory;
 const OK_NEAR64 = iced.OpKind.NearBranch64;
 const NO_REGISTER = iced.Register.None;
+const EK = iced.EncodingKind;
 
 // ------------------------------------------------------------------------- the Instruction struct in memory
 
@@ -115,6 +116,7 @@ const CODES = 8192; // iced 1.21 has ~4,900 Codes
 const mnemonics = new Int16Array(CODES).fill(-1);
 const opCounts = new Int8Array(CODES).fill(-1);
 const flows = new Int8Array(CODES).fill(-1);
+const memSizes = new Int16Array(CODES).fill(-1);
 
 // The readers below describe the instruction last given to nextInsn().
 export function insnCode(insn: Instruction): number { return P >= 0 ? u8[P + CODE] | (u8[P + CODE + 1] << 8) : insn.code; }
@@ -137,6 +139,20 @@ function opCountOf(insn: Instruction): number {
   if (c >= CODES) return insn.opCount;
   const k = opCounts[c];
   return k >= 0 ? k : (opCounts[c] = insn.opCount);
+}
+
+/**
+ * The memory operand's size, asked once per Code: iced derives it from the Code, except for EVEX and MVEX forms,
+ * whose broadcast bit changes it (asked every time).
+ */
+function memorySizeOf(insn: Instruction): number {
+  const c = insnCode(insn);
+  if (c >= CODES) return insn.memorySize;
+  const k = memSizes[c];
+  if (k >= 0) return k;
+  const size = insn.memorySize, enc = insn.encoding;
+  if (enc !== EK.EVEX && enc !== EK.MVEX) memSizes[c] = size;
+  return size;
 }
 
 // ------------------------------------------------------------------------- per-instruction memo
@@ -197,9 +213,9 @@ export function memInfo(insn: Instruction): MemInfo {
       mem.scale = mem.index === NO_REGISTER ? 1 : insn.memoryIndexScale;
       mem.disp = Number(insn.memoryDisplacement);
     }
-    // derived from prefixes and the base register, and from the Code (broadcast forms too): iced's answer
+    // derived from prefixes and the base register: iced's answer
     mem.seg = insn.memorySegment;
-    mem.memSize = insn.memorySize; mem.bytes = sizeOf(mem.memSize);
+    mem.memSize = memorySizeOf(insn); mem.bytes = sizeOf(mem.memSize);
   }
   return mem;
 }
