@@ -5,10 +5,11 @@
 // each: they reserve and release a return slot on wasm's stack). A Go program's start-up decodes ~22,000
 // instructions and asked ~9 such calls of each, ~200,000 in all, in code V8 has not optimised yet. The decoded
 // Instruction is a struct in wasm memory (`__wbg_ptr`), so the plain fields (code, length, operand kinds and
-// registers, memory base, index, scale and displacement) are read from there; what iced computes from the code
-// (mnemonic, operand count, flow control, memory size) is asked once per Code. The layout is iced's, not a
-// contract: it is checked against the getters on probe instructions before first use (and across every field of
-// a large random decode by the unit tests); if it ever differs, every read goes through the getters again.
+// registers, memory base, index, scale, displacement, segment prefix) are read from there; what iced computes
+// from the code (mnemonic, operand count, flow control, memory size) is asked once per Code. The layout is
+// iced's, not a contract: it is checked against the getters on probe instructions before first use (and across
+// every field of a large random decode by the unit tests); if it ever differs, every read goes through the
+// getters again.
 
 import { Decoder, DecoderOptions, Instruction } from '../iced';
 import * as iced from '../iced';
@@ -26,7 +27,12 @@ const EK = iced.EncodingKind;
  * struct follows, 8-aligned): next_rip u64, mem_displ u64, op_kinds [u8; 4], flags1 u32, immediate u32,
  * regs [u8; 4], code u16, scale u8, mem_base_reg u8, mem_index_reg u8, displ_size u8, len u8.
  */
-const VALUE = 8, DISPL = 8, OP_KINDS = 16, REGS = 28, CODE = 32, SCALE = 34, BASE = 35, INDEX = 36, LEN = 38;
+const VALUE = 8, DISPL = 8, OP_KINDS = 16, FLAGS1 = 20, REGS = 28, CODE = 32, SCALE = 34, BASE = 35, INDEX = 36, LEN = 38;
+/** flags1 bits 5-7: the segment prefix, 1 (ES) to 6 (GS) in iced's register order, or 0. */
+const SEG_SHIFT = 5, SEG_MASK = 7;
+const RG_ES = iced.Register.ES, RG_SS = iced.Register.SS, RG_DS = iced.Register.DS;
+/** Base registers whose default segment is SS. */
+const SS_BASES = new Set([iced.Register.SP, iced.Register.BP, iced.Register.ESP, iced.Register.EBP, iced.Register.RSP, iced.Register.RBP]);
 
 const wasm = (iced as unknown as { __wasm?: { memory?: { buffer: ArrayBuffer } } }).__wasm;
 let u8 = new Uint8Array(0);
@@ -51,6 +57,11 @@ function displOf(p: number): number {
   const w = (p + DISPL) >> 2, lo = i32[w], hi = i32[w + 1];
   return (hi === 0 && lo >= 0) || (hi === -1 && lo < 0) ? lo : hi * 4294967296 + (lo >>> 0);
 }
+/** The memory operand's segment: the prefix's, else SS for a stack-pointer or frame-pointer base, else DS. */
+function segmentOf(p: number): number {
+  const prefix = (u8[p + FLAGS1] >> SEG_SHIFT) & SEG_MASK;
+  return prefix !== 0 ? RG_ES + prefix - 1 : SS_BASES.has(u8[p + BASE]) ? RG_SS : RG_DS;
+}
 /** mem_displ unsigned: a near branch's target (a small integer when it is one, as above). */
 function targetOf(p: number): number {
   const w = (p + DISPL) >> 2, lo = i32[w], hi = i32[w + 1];
@@ -73,6 +84,9 @@ const PROBES = [
   0x40, 0x88, 0x7c, 0x24, 0x7f, //                   mov [rsp+7Fh],dil
   0x6b, 0xc1, 0x9c, //                               imul eax,ecx,-64h
   0xc4, 0xe3, 0x79, 0x4a, 0xc2, 0x30, //             vblendvps xmm0,xmm0,xmm2,xmm3 (4 operands)
+  0x64, 0x48, 0x8b, 0x04, 0x25, 0xf8, 0xff, 0xff, 0xff, // mov rax,fs:[0FFFFFFFFFFFFFFF8h] (Go's TLS g)
+  0x65, 0x48, 0x8b, 0x03, //                         mov rax,gs:[rbx]
+  0x48, 0x8b, 0x45, 0x10, //                         mov rax,[rbp+10h]
 ];
 
 /** The layout above holds for every field of every probe (read through the getters, once, on first use). */
@@ -103,6 +117,7 @@ export function sameFields(insn: Instruction): boolean {
     if (k === OK_MEMORY) {
       if (u8[p + BASE] !== insn.memoryBase || u8[p + INDEX] !== insn.memoryIndex) return false;
       if (1 << u8[p + SCALE] !== insn.memoryIndexScale || displOf(p) !== Number(insn.memoryDisplacement)) return false;
+      if (segmentOf(p) !== insn.memorySegment) return false;
     }
   }
   return true;
@@ -207,14 +222,14 @@ export function memInfo(insn: Instruction): MemInfo {
       mem.base = u8[P + BASE]; mem.index = u8[P + INDEX];
       mem.scale = mem.index === NO_REGISTER ? 1 : 1 << u8[P + SCALE];
       mem.disp = displOf(P);
+      mem.seg = segmentOf(P);
     } else {
       // iced gives the displacement as a signed 64-bit BigInt (the absolute address when RIP-relative)
       mem.base = insn.memoryBase; mem.index = insn.memoryIndex;
       mem.scale = mem.index === NO_REGISTER ? 1 : insn.memoryIndexScale;
       mem.disp = Number(insn.memoryDisplacement);
+      mem.seg = insn.memorySegment;
     }
-    // derived from prefixes and the base register: iced's answer
-    mem.seg = insn.memorySegment;
     mem.memSize = memorySizeOf(insn); mem.bytes = sizeOf(mem.memSize);
   }
   return mem;
