@@ -75,8 +75,12 @@ async function main() {
   const data = join(tmp, 'data');
   // Settings a person's fresh profile would not have but a test wants: no welcome page, no tips, no telemetry.
   // The web workbench keeps user settings in the browser, so they go in as the server's machine settings.
+  // Auto save is off, as in desktop VS Code: the web workbench saves a second after each edit by default, so a
+  // mistake typed in a test (which must show in Problems before saving) was saved into the sample whenever the
+  // first check took longer than that (a fresh install, no code cache yet), and every later launch of it failed.
   const settings = JSON.stringify({
     'workbench.startupEditor': 'none',
+    'files.autoSave': 'off',
     'workbench.tips.enabled': false,
     'telemetry.telemetryLevel': 'off',
     'extensions.autoCheckUpdates': false,
