@@ -5,10 +5,8 @@
 // the cache also holds the functions that run compiled; a cache saved by a run that never ran a program (--help)
 // is replaced once by one that did (boot/warm.ts). Only start-up time changes: the code is the same.
 import fs = require('node:fs');
-import os = require('node:os');
 import path = require('node:path');
 import vm = require('node:vm');
-import { createRequire } from 'node:module';
 import { WARM } from './warm';
 
 /**
@@ -16,10 +14,13 @@ import { WARM } from './warm';
  * version: the editor runs the same bundles with its own runtime (Electron's V8) as the shell's node does, and one
  * shared file would be thrown away and rewritten at each turn.
  */
-export function cachePaths(bundle: string): string[] {
+export function* cachePaths(bundle: string): Generator<string> {
   const name = `${path.basename(bundle)}.${process.versions.v8}.v8cache`;
-  // the uid keeps users apart in a shared temp folder (process.getuid: no /etc/passwd lookup, unlike os.userInfo)
-  return [path.join(path.dirname(bundle), name), path.join(os.tmpdir(), `gosyscall-${process.getuid?.() ?? 'user'}`, name)];
+  yield path.join(path.dirname(bundle), name);
+  // Only when the first will not do: node:os is not loaded otherwise (~1 ms of every start). The uid keeps users
+  // apart in a shared temp folder (process.getuid: no /etc/passwd lookup, unlike os.userInfo).
+  const os = require('node:os') as typeof import('node:os');
+  yield path.join(os.tmpdir(), `gosyscall-${process.getuid?.() ?? 'user'}`, name);
 }
 
 /** V8 checks a cache against the source's length, its own version and flags, not the text: the key adds the rest. */
@@ -38,7 +39,7 @@ function readCache(file: string, key: string): Cache | undefined {
   } catch { return undefined; }
 }
 
-function writeCache(files: string[], header: string, data: Buffer): void {
+function writeCache(files: Iterable<string>, header: string, data: Buffer): void {
   const head = Buffer.from(header, 'utf8');
   const len = Buffer.alloc(4);
   len.writeUInt32LE(head.length, 0);
@@ -65,15 +66,14 @@ export function runCached(bundle: string): void {
   const source = fs.readFileSync(bundle, 'latin1');
   if (process.env.GOSYSCALL_NO_CODE_CACHE) { start(new vm.Script(source, { filename: bundle }), bundle); return; }
   const key = keyOf(fs.statSync(bundle));
-  const files = cachePaths(bundle);
   let cache: Cache | undefined;
-  for (const f of files) if ((cache = readCache(f, key))) break;
+  for (const f of cachePaths(bundle)) if ((cache = readCache(f, key))) break;
   const script = new vm.Script(source, { filename: bundle, cachedData: cache?.data });
   const usable = cache !== undefined && !script.cachedDataRejected;
   process.once('exit', () => {
     const warm = (globalThis as Record<symbol, unknown>)[WARM] === true;
     if (usable && (cache!.warm || !warm)) return;
-    try { writeCache(files, `${key}|${warm ? 'warm' : 'cold'}`, script.createCachedData()); } catch { /* an optimisation only */ }
+    try { writeCache(cachePaths(bundle), `${key}|${warm ? 'warm' : 'cold'}`, script.createCachedData()); } catch { /* an optimisation only */ }
   });
   start(script, bundle);
 }
@@ -81,5 +81,7 @@ export function runCached(bundle: string): void {
 function start(script: vm.Script, bundle: string): void {
   const mod = { exports: {} as unknown, filename: bundle, id: '.', loaded: false };
   const fn = script.runInThisContext() as (e: unknown, r: NodeRequire, m: unknown, f: string, d: string) => void;
-  fn(mod.exports, createRequire(bundle), mod, bundle, path.dirname(bundle));
+  // The loader's own require: the bundles require only Node's built-ins (node:module's createRequire would load
+  // Node's ES module loader, ~8 ms of every start, to make an equivalent one).
+  fn(mod.exports, require, mod, bundle, path.dirname(bundle));
 }

@@ -1,11 +1,11 @@
 // Building a .go file or package with the person's own Go toolchain, for the emulator's target: a static
 // linux/amd64 binary with baseline (v1) instructions, whatever the host OS is.
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 // Loaded on first use: only .go programs need them, and loading them costs every command start-up time.
 const childProcess = () => require('node:child_process') as typeof import('node:child_process');
 const crypto = () => require('node:crypto') as typeof import('node:crypto');
+const tmpdir = () => (require('node:os') as typeof import('node:os')).tmpdir();
 
 export interface GoBuildResult { ok: true; binary: string; goVersion: string }
 export interface GoBuildFailure { ok: false; message: string; output?: string }
