@@ -21,7 +21,7 @@ export function lazyEnums(src) {
     const body = src.slice(open, close);
     if (close < 0 || !BODY.test(body)) throw new Error(`iced-x86: the enum ${m[1]} is not a plain object literal; update scripts/icedLazyEnums.mjs`);
     const names = sequentialNames(body);
-    const def = names ? `lazySequentialEnum('${m[1]}', '${names.join(',')}');` : `lazyEnum('${m[1]}', () => Object.freeze({${body}}));`;
+    const def = names ? `lazySequentialEnum('${m[1]}', () => '${names.join(',')}');` : `lazyEnum('${m[1]}', () => Object.freeze({${body}}));`;
     out += src.slice(from, m.index) + def;
     from = close + 3;
     count++;
@@ -40,11 +40,14 @@ export function lazyEnums(src) {
     '  list.split(\',\').forEach((name, i) => { e[name] = i; e[i] = name; });\n' +
     '  return Object.freeze(e);\n' +
     '}\n' +
-    '/** Sequential enums by name: their names, comma-separated (a value is its name\'s index). */\n' +
+    '/**\n' +
+    ' * Sequential enums by name: a function giving their names, comma-separated (a value is its name\'s index). The\n' +
+    ' * lists stay in functions compiled only when called, so the code cache does not carry the ones never asked for.\n' +
+    ' */\n' +
     'const sequentialLists = Object.create(null);\n' +
-    'function lazySequentialEnum(name, list) { sequentialLists[name] = list; lazyEnum(name, () => sequentialEnum(list)); }\n' +
+    'function lazySequentialEnum(name, list) { sequentialLists[name] = list; lazyEnum(name, () => sequentialEnum(list())); }\n' +
     '/** The names of a sequential enum, comma-separated (without building it), or undefined. */\n' +
-    'module.exports.__sequentialEnumNames = (name) => sequentialLists[name];\n';
+    'module.exports.__sequentialEnumNames = (name) => sequentialLists[name]?.();\n';
   return helper + out + src.slice(from);
 }
 
