@@ -52,18 +52,28 @@ function main(): void {
     const peers: Record<string, string[]> = { native: [bin, scenario], emulator: emu(scenario) };
     if (hasQemu) peers.qemu = ['qemu-x86_64', bin, scenario];
     const times: Record<string, number[]> = {};
+    /** emulator / qemu within each round: the two ran seconds apart, under the same load. */
+    const roundRatios: number[] = [];
     let stats = '';
     for (let i = 0; i < runs; i++) {
+      const round: Record<string, number> = {};
       for (const [name, cmd] of Object.entries(peers)) {
         const r = time(cmd);
         if (!r.ok) { console.log(`  ${name} failed: ${r.stderr.slice(0, 300)}`); continue; }
         (times[name] ??= []).push(r.ms);
+        round[name] = r.ms;
         if (name === 'emulator') stats = r.stderr.trim().split('\n').pop() ?? '';
       }
+      if (round.emulator && round.qemu) roundRatios.push(round.emulator / round.qemu);
     }
     const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
     console.log(`${scenario}: ` + Object.entries(m).map(([k, v]) => `${k} ${v.toFixed(0)} ms`).join(', '));
-    if (m.qemu && m.emulator) console.log(`  emulator / qemu-x86_64 = ${(m.emulator / m.qemu).toFixed(2)}x`);
+    if (m.qemu && m.emulator) {
+      // The ratio of the medians is the figure; the spread of the rounds' own ratios says how much load moved it.
+      const rr = [...roundRatios].sort((a, b) => a - b);
+      console.log(`  emulator / qemu-x86_64 = ${(m.emulator / m.qemu).toFixed(2)}x` +
+        ` (rounds: ${rr[0].toFixed(2)}–${rr[rr.length - 1].toFixed(2)}x, median ${median(rr).toFixed(2)}x)`);
+    }
     if (m.native && m.emulator) console.log(`  emulator / native = ${(m.emulator / m.native).toFixed(1)}x`);
     if (stats) console.log(`  ${stats}`);
   }
