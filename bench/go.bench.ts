@@ -71,8 +71,8 @@ function main(): void {
     if (m.qemu && m.emulator) {
       // The ratio of the medians is the figure; the spread of the rounds' own ratios says how much load moved it.
       const rr = [...roundRatios].sort((a, b) => a - b);
-      console.log(`  emulator / qemu-x86_64 = ${(m.emulator / m.qemu).toFixed(2)}x` +
-        ` (rounds: ${rr[0].toFixed(2)}–${rr[rr.length - 1].toFixed(2)}x, median ${median(rr).toFixed(2)}x)`);
+      const spread = rr.length ? ` (rounds: ${rr[0].toFixed(2)}–${rr[rr.length - 1].toFixed(2)}x, median ${median(rr).toFixed(2)}x)` : '';
+      console.log(`  emulator / qemu-x86_64 = ${(m.emulator / m.qemu).toFixed(2)}x${spread}`);
     }
     if (m.native && m.emulator) console.log(`  emulator / native = ${(m.emulator / m.native).toFixed(1)}x`);
     if (stats) console.log(`  ${stats}`);

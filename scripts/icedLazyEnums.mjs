@@ -7,7 +7,7 @@
 // builds the same frozen object on first read and then replaces itself with it: same values, same object
 // identity afterwards, only the time it is made changes. An enum whose values are 0, 1, 2... in order (most of
 // them) is written as its list of names, a quarter of the text (the bundle is read at every start), and that list
-// is exported (`__sequentialEnumNames`): a few values of Mnemonic (3,800 properties, ~10 ms to build while the
+// is exported (`__sequentialEnumNames`): a few values of Mnemonic (3,800 properties, 6–12 ms to build while the
 // code is cold) are found in it without building the enum (src/cpu/icedEnums.ts).
 const HEAD = /^module\.exports\.(\w+) = Object\.freeze\(\{/gm;
 /** An enum body: `Name:0,"0":"Name",` pairs and doc comments, nothing else. */

@@ -132,43 +132,37 @@ const mnemonics = new Int16Array(CODES).fill(-1);
 const opCounts = new Int8Array(CODES).fill(-1);
 const flows = new Int8Array(CODES).fill(-1);
 const memSizes = new Int16Array(CODES).fill(-1);
+const encodings = new Int8Array(CODES).fill(-1);
 
 // The readers below describe the instruction last given to nextInsn().
 export function insnCode(insn: Instruction): number { return P >= 0 ? u8[P + CODE] | (u8[P + CODE + 1] << 8) : insn.code; }
 export function insnLength(insn: Instruction): number { return P >= 0 ? u8[P + LEN] : insn.length; }
 
-export function mnemonic(insn: Instruction): number {
+/** What iced derives from insn's Code, asked once per Code and kept in `table` (-1: not asked yet). */
+function perCode(table: Int8Array | Int16Array, insn: Instruction, ask: (insn: Instruction) => number): number {
   const c = insnCode(insn);
-  if (c >= CODES) return insn.mnemonic;
-  const m = mnemonics[c];
-  return m >= 0 ? m : (mnemonics[c] = insn.mnemonic);
+  if (c >= CODES) return ask(insn);
+  const v = table[c];
+  return v >= 0 ? v : (table[c] = ask(insn));
 }
-export function flowControl(insn: Instruction): number {
-  const c = insnCode(insn);
-  if (c >= CODES) return insn.flowControl;
-  const f = flows[c];
-  return f >= 0 ? f : (flows[c] = insn.flowControl);
-}
-function opCountOf(insn: Instruction): number {
-  const c = insnCode(insn);
-  if (c >= CODES) return insn.opCount;
-  const k = opCounts[c];
-  return k >= 0 ? k : (opCounts[c] = insn.opCount);
-}
+const askMnemonic = (insn: Instruction) => insn.mnemonic;
+const askFlow = (insn: Instruction) => insn.flowControl;
+const askOpCount = (insn: Instruction) => insn.opCount;
+
+export function mnemonic(insn: Instruction): number { return perCode(mnemonics, insn, askMnemonic); }
+export function flowControl(insn: Instruction): number { return perCode(flows, insn, askFlow); }
+function opCountOf(insn: Instruction): number { return perCode(opCounts, insn, askOpCount); }
 
 /**
  * The memory operand's size, asked once per Code: iced derives it from the Code, except for EVEX and MVEX forms,
  * whose broadcast bit changes it (asked every time).
  */
 function memorySizeOf(insn: Instruction): number {
-  const c = insnCode(insn);
-  if (c >= CODES) return insn.memorySize;
-  const k = memSizes[c];
-  if (k >= 0) return k;
-  const size = insn.memorySize, enc = insn.encoding;
-  if (enc !== EK.EVEX && enc !== EK.MVEX) memSizes[c] = size;
-  return size;
+  const enc = perCode(encodings, insn, askEncoding);
+  return enc === EK.EVEX || enc === EK.MVEX ? insn.memorySize : perCode(memSizes, insn, askMemorySize);
 }
+const askEncoding = (insn: Instruction) => insn.encoding;
+const askMemorySize = (insn: Instruction) => insn.memorySize;
 
 // ------------------------------------------------------------------------- per-instruction memo
 

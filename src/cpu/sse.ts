@@ -13,7 +13,8 @@ import { pickEnum } from './icedEnums';
 // Local aliases: a bundled CommonJS module's exports are getters; read each enum object once.
 const { OK } = { OK: iced.OpKind };
 const MN = pickEnum('Mnemonic', [
-  'Andnpd', 'Andnps', 'Andpd', 'Andps', 'Cmppd', 'Cmpps', 'Cmpsd', 'Cmpss', 'Comisd', 'Comiss', 'Cvtdq2pd',
+  'Addpd', 'Addps', 'Addsd', 'Addss', 'Divpd', 'Divps', 'Divsd', 'Divss', 'Mulpd', 'Mulps', 'Mulsd', 'Mulss',
+  'Subpd', 'Subps', 'Subsd', 'Subss', 'Andnpd', 'Andnps', 'Andpd', 'Andps', 'Cmppd', 'Cmpps', 'Cmpsd', 'Cmpss', 'Comisd', 'Comiss', 'Cvtdq2pd',
   'Cvtdq2ps', 'Cvtpd2dq', 'Cvtpd2ps', 'Cvtps2dq', 'Cvtps2pd', 'Cvtsd2si', 'Cvtsd2ss', 'Cvtsi2sd', 'Cvtsi2ss',
   'Cvtss2sd', 'Cvtss2si', 'Cvttpd2dq', 'Cvttps2dq', 'Cvttsd2si', 'Cvttss2si', 'Lddqu', 'Maxpd', 'Maxps', 'Maxsd',
   'Maxss', 'Minpd', 'Minps', 'Minsd', 'Minss', 'Movapd', 'Movaps', 'Movd', 'Movdqa', 'Movdqu', 'Movhlps', 'Movhpd',
@@ -225,10 +226,7 @@ for (const [base, f] of [
   ['Mul', (a: number, b: number) => a * b], ['Div', (a: number, b: number) => a / b],
   ['Sqrt', (_a: number, b: number) => Math.sqrt(b)],
 ] as const) {
-  for (const kind of ['sd', 'ss', 'pd', 'ps'] as const) {
-    const name = (base + kind) as keyof typeof Mnemonic & string;
-    FP_OPS[(pickEnum('Mnemonic', [name]) as Record<string, Mnemonic>)[name]] = [kind, f];
-  }
+  for (const kind of ['sd', 'ss', 'pd', 'ps'] as const) FP_OPS[MN[`${base}${kind}`]] = [kind, f];
 }
 
 function fpOp(insn: Instruction, kind: 'sd' | 'ss' | 'pd' | 'ps', f: (a: number, b: number) => number, sqrt: boolean): Op {
