@@ -32,11 +32,18 @@ const icedGlue = {
   name: 'iced-x86',
   setup(build) {
     build.onLoad({ filter: /[\\/]iced-x86[\\/]iced_x86\.js$/ }, async (args) => ({
-      contents: glueThroughTable(lazyEnums(await readFile(args.path, 'utf8')), icedWasm.names),
+      contents: readWasmOnce(glueThroughTable(lazyEnums(await readFile(args.path, 'utf8')), icedWasm.names)),
       loader: 'js',
     }));
   },
 };
+
+// The glue reads its wasm through src/boot/readOnce.ts (one buffer for the files every start reads).
+const WASM_READ = "require('fs').readFileSync(path)";
+function readWasmOnce(glue) {
+  if (!glue.includes(WASM_READ)) throw new Error(`iced-x86's glue no longer reads its wasm with ${WASM_READ}; update scripts/build.mjs`);
+  return glue.replace(WASM_READ, `require(${JSON.stringify(join(root, 'src/boot/readOnce.ts'))}).readOnce(path)`);
+}
 
 const bundles = {
   absWorkingDir: root,

@@ -140,16 +140,29 @@ export function getBlock(c: Cpu, rip: number): Block {
 }
 
 /**
- * One Decoder per code page, over the page's bytes, kept as long as the page's blocks are (keyed by their Map:
- * writing the page drops both). Making a Decoder per block (a copy of its bytes into wasm, a registration with
- * the glue's FinalizationRegistry, five calls into wasm) cost more than decoding the block's instructions.
+ * One Decoder per code page, over the page's bytes, for the pages decoded most recently. Making a Decoder per block
+ * (a copy of its bytes into wasm, a registration with the glue's FinalizationRegistry, five calls into wasm) cost
+ * more than decoding the block's instructions. Only a few are kept: each holds a copy of its page in iced's wasm
+ * memory, and one per code page grew that memory by ~1 MB for a Go hello world (fresh pages cost ~15 µs each to
+ * touch on the VMs we measured); a freed Decoder's memory is reused by the next. Start-up decodes page after page,
+ * so a small number keeps nearly every Decoder a block asks for.
  */
-const pageDecoders = new WeakMap<object, Decoder>();
+const PAGE_DECODERS = 8;
+/** Most recent last; `code` is the page's block Map (writing the page drops it, and with it the key). */
+const pageDecoders: { code: object; dec: Decoder }[] = [];
 
 function pageDecoder(buf: PageBuf): Decoder {
   const code = buf.code!;
-  let dec = pageDecoders.get(code);
-  if (dec === undefined) { dec = new Decoder(64, buf.data, DecoderOptions.None); pageDecoders.set(code, dec); }
+  const n = pageDecoders.length;
+  for (let i = n - 1; i >= 0; i--) {
+    const e = pageDecoders[i];
+    if (e.code !== code) continue;
+    if (i !== n - 1) { pageDecoders.splice(i, 1); pageDecoders.push(e); }
+    return e.dec;
+  }
+  if (n >= PAGE_DECODERS) pageDecoders.shift()!.dec.free();
+  const dec = new Decoder(64, buf.data, DecoderOptions.None);
+  pageDecoders.push({ code, dec });
   return dec;
 }
 

@@ -144,6 +144,34 @@ test('writing code invalidates its decoded form', () => {
   assert.equal(c.getReg(Reg.RAX), 2n);
 });
 
+test('code on many pages decodes right when blocks on a page are built long after its first ones', () => {
+  // The decoder keeps iced Decoders for the few most recent code pages: 20 pages, each entered at two offsets in two
+  // rounds, make every page's second block be decoded after its Decoder was dropped for newer pages.
+  const PAGES = 20, LIB = 0x500000;
+  const m = new Memory();
+  m.map(CODE, 0x1000, PROT_READ | PROT_EXEC);
+  m.map(LIB, PAGES * 0x1000, PROT_READ | PROT_EXEC);
+  m.map(STACK_TOP - 0x4000, 0x4000, PROT_READ | PROT_WRITE);
+  const imm32 = (v: number) => [v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, (v >>> 24) & 0xff];
+  let expect = 0;
+  const driver: number[] = [0x31, 0xc0]; // xor eax, eax
+  for (const off of [0, 0x800]) {
+    for (let p = 0; p < PAGES; p++) {
+      const add = (p + 1) * (off ? 1000 : 1);
+      m.pokeBytes(LIB + p * 0x1000 + off, Uint8Array.from([0x48, 0x05, ...imm32(add), 0xc3])); // add rax, imm32; ret
+      expect += add;
+      driver.push(0xbb, ...imm32(LIB + p * 0x1000 + off), 0xff, 0xd3); // mov ebx, target; call rbx
+    }
+  }
+  driver.push(0x0f, 0x05);
+  m.pokeBytes(CODE, Uint8Array.from(driver));
+  const c = new Cpu(m);
+  c.rip = CODE;
+  c.setRegNum(Reg.RSP, STACK_TOP - 0x100);
+  assert.deepEqual(c.run(10_000), { kind: 'syscall' });
+  assert.equal(c.getRegNum(Reg.RAX), expect);
+});
+
 test('saveState/loadState round-trip through structuredClone', () => {
   const { c, m } = machine(LOOP);
   c.run(5);
