@@ -27,7 +27,13 @@ export function pickFrom(pkg: object, name: string, names: readonly string[]): R
     let byPkg = indices.get(pkg);
     if (!byPkg) indices.set(pkg, (byPkg = new Map()));
     let index = byPkg.get(name);
-    if (index === undefined) byPkg.set(name, (index = new Map(list.split(',').map((n, i) => [n, i]))));
+    if (index === undefined) {
+      // a plain loop: the code is cold here, and an iterable of pairs costs twice as much (~1 ms for Mnemonic)
+      const names = list.split(',');
+      index = new Map();
+      for (let i = 0; i < names.length; i++) index.set(names[i], i);
+      byPkg.set(name, index);
+    }
     const values = index;
     get = (n) => values.get(n);
   }
