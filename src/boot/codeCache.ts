@@ -7,7 +7,7 @@
 import fs = require('node:fs');
 import path = require('node:path');
 import vm = require('node:vm');
-import { readOnce } from './readOnce';
+import { readOnce, releaseReadBuffer } from './readOnce';
 import { WARM } from './warm';
 
 /**
@@ -88,4 +88,5 @@ function start(script: vm.Script, bundle: string): void {
   // The loader's own require: the bundles require only Node's built-ins (node:module's createRequire would load
   // Node's ES module loader, ~8 ms of every start, to make an equivalent one).
   fn(mod.exports, require, mod, bundle, path.dirname(bundle));
+  releaseReadBuffer(); // the bundle's top level has read iced-x86's wasm
 }

@@ -28,3 +28,8 @@ export function readOnce(file: string): Buffer {
     return buf.subarray(0, done);
   } finally { fs.closeSync(fd); }
 }
+
+/** Lets the buffer go (the loader calls this once the bundle has started: a long-lived adapter need not keep it). */
+export function releaseReadBuffer(): void {
+  delete (globalThis as Record<symbol, Buffer | undefined>)[SCRATCH];
+}

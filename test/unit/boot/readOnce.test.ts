@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readOnce } from '../../../src/boot/readOnce';
+import { readOnce, releaseReadBuffer } from '../../../src/boot/readOnce';
 
 test("readOnce: each file's bytes, in one reused buffer; a larger file grows it; a missing file throws", () => {
   const dir = mkdtempSync(join(tmpdir(), 'gosyscall-readonce-'));
@@ -23,6 +23,11 @@ test("readOnce: each file's bytes, in one reused buffer; a larger file grows it;
     assert.equal(c.toString('latin1', c.length - 3), 'end');
     assert.deepEqual(Buffer.from(readOnce(join(dir, 'a'))), small);
     assert.throws(() => readOnce(join(dir, 'missing')), { code: 'ENOENT' });
+    releaseReadBuffer();
+    const again = readOnce(join(dir, 'b'));
+    assert.notEqual(again.buffer, c.buffer, 'once released, a read makes a buffer of its own');
+    assert.deepEqual(Buffer.from(again), other);
+    releaseReadBuffer();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
