@@ -26,7 +26,9 @@ async function main(argv: string[]): Promise<number> {
 const argv = process.argv.slice(2);
 const debug = argv.includes('--debug');
 main(debug && argv[0] !== 'run' && argv[0] !== 'trace' ? argv.filter((a) => a !== '--debug') : argv).then(
-  (code) => { process.exitCode = code; },
+  // Every write was synchronous (./stdio), so nothing is pending: exiting here skips Node's teardown of the
+  // environment and the heap (~3 ms of every run), and the loader's 'exit' handler still saves the code cache.
+  (code) => { process.exit(code); },
   (e: unknown) => {
     const msg = e instanceof Error ? e.message : String(e);
     const diags = (e as { diagnostics?: string[] }).diagnostics;
