@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { Memory } from '../../../src/cpu/memory';
 import { Cpu } from '../../../src/cpu/cpu';
-import { FUSE_AFTER } from '../../../src/cpu/decoder';
+import { FUSE_AFTER, PAGE_DECODERS } from '../../../src/cpu/decoder';
 import { PROT_EXEC, PROT_READ, PROT_WRITE, Reg, type Stop } from '../../../src/cpu/types';
 
 const CODE = 0x400000, DATA = 0x600000, STACK_TOP = 0x800000;
@@ -145,9 +145,9 @@ test('writing code invalidates its decoded form', () => {
 });
 
 test('code on many pages decodes right when blocks on a page are built long after its first ones', () => {
-  // The decoder keeps iced Decoders for the few most recent code pages: 20 pages, each entered at two offsets in two
-  // rounds, make every page's second block be decoded after its Decoder was dropped for newer pages.
-  const PAGES = 20, LIB = 0x500000;
+  // The decoder keeps iced Decoders for the PAGE_DECODERS most recent code pages: more pages than that, each entered
+  // at two offsets in two rounds, make every page's second block be decoded after its Decoder was dropped.
+  const PAGES = PAGE_DECODERS + 8, LIB = 0x500000;
   const m = new Memory();
   m.map(CODE, 0x1000, PROT_READ | PROT_EXEC);
   m.map(LIB, PAGES * 0x1000, PROT_READ | PROT_EXEC);
