@@ -7,6 +7,7 @@
 // alone: only text that looks like Go asm is checked.
 import * as vscode from 'vscode';
 import { execFile } from 'node:child_process';
+import { childEnv } from './childEnv';
 import { existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -62,7 +63,7 @@ export class AsmDiagnostics implements vscode.Disposable {
     const unsaved = doc.isDirty;
     const args = unsaved ? ['asm', '-', '--as', doc.uri.fsPath, '-o', out]
       : program ? ['run', doc.uri.fsPath, '--max-instructions', '1'] : ['asm', doc.uri.fsPath, '-o', out];
-    const child = execFile(process.execPath, [cli, ...args], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, timeout: 15000, cwd: dirname(doc.uri.fsPath) },
+    const child = execFile(process.execPath, [cli, ...args], { env: childEnv(), timeout: 15000, cwd: dirname(doc.uri.fsPath) },
       (_err, stdout, stderr) => {
         rmSync(out, { force: true });
         if (this.running.get(key) !== ticket) return;    // a newer check is under way
