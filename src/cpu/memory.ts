@@ -196,6 +196,7 @@ export class Memory {
       throw new MemoryError('ENOMEM', `memory cap of ${this.capBytes} bytes exceeded protecting ${hex(addr)}+${hex(len)}`, addr);
     }
     this.setRegion(s, e, prot);
+    this.codeLosesPermissions(s, e);
   }
 
   /** True when every byte of [addr, addr+len) is mapped (any permission). */
@@ -676,9 +677,28 @@ export class Memory {
       else merged.push({ ...r });
     }
     this.regions = merged;
-    CODE_GEN.v++;
     if (prot > 0 && prot !== PROT_NONE) this.committed += (e - s) * PAGE_SIZE;
     this.flushTlbs();
+  }
+
+  /**
+   * Decoded code stops being valid only where pages with code go or lose their permissions: map and unmap drop the
+   * range's pages (dropPages invalidates what was decoded there), protect keeps them (codeLosesPermissions). Go maps
+   * and unmaps dozens of ranges while it starts, far from its code: invalidating all of it each time made the run
+   * loop look up ~7,500 blocks again in a hello world.
+   */
+  private codeLosesPermissions(s: number, e: number): void {
+    let hit = false;
+    const visit = (b: PageBuf): void => { if (b.code || b.crossInto) hit = true; };
+    if (e - s < this.pages.size) {
+      for (let p = s; p < e && !hit; p++) { const b = this.pages.get(p); if (b) visit(b); }
+    } else {
+      this.pages.forEach((b, p) => { if (p >= s && p < e) visit(b); });
+    }
+    if (!hit) return;
+    CODE_GEN.v++;
+    // an instruction on the page before may run into the range: decode it again (its fetch then checks the range)
+    if (this.pages.get(s)?.crossInto) this.dropCode(s - 1);
   }
 
   private dropPages(s: number, e: number): void {

@@ -176,6 +176,37 @@ test('exec pages and code invalidation on write', () => {
   assert.equal(m.execPage(0x10000).code, null);
 });
 
+test('decoded code survives mapping elsewhere; protect taking exec from a code page faults even on a linked path', () => {
+  // A at CODE jumps to B on the next page, B makes a syscall: once run, A's block links straight to B's.
+  const CODE = 0x400000, B = CODE + 0x1000, HEAP = 0xc000000000;
+  const m = new Memory();
+  m.map(CODE, 0x2000, PROT_READ | PROT_EXEC);
+  m.pokeBytes(CODE, Uint8Array.from([0xb8, 1, 0, 0, 0, 0xe9, 0xf6, 0x0f, 0, 0])); // mov eax, 1; jmp B (B - (CODE + 10))
+  m.pokeBytes(B, Uint8Array.from([0xff, 0xc0, 0x0f, 0x05])); // inc eax; syscall
+  const c = new Cpu(m);
+  const runFromA = () => { c.rip = CODE; return c.run(100); };
+  assert.deepEqual(runFromA(), { kind: 'syscall' });
+  assert.equal(c.getRegNum(Reg.RAX), 2);
+  // Go maps, unmaps and reserves memory far from its code while it starts: the decoded code stays valid
+  const gen = m.codeGen;
+  m.map(HEAP, 0x40000, RW);
+  m.protect(HEAP, 0x10000, PROT_NONE);
+  m.unmap(HEAP + 0x20000, 0x20000);
+  assert.equal(m.codeGen, gen, 'no code there: nothing invalidated');
+  assert.deepEqual(runFromA(), { kind: 'syscall' });
+  // taking PROT_EXEC from B's page: the link from A's block must not be followed
+  m.protect(B, 0x1000, PROT_READ);
+  assert.notEqual(m.codeGen, gen);
+  const s = runFromA();
+  assert.equal(s.kind, 'fault', JSON.stringify(s));
+  const f = (s as Extract<typeof s, { kind: 'fault' }>).fault;
+  assert.equal(f.kind, '#PF');
+  assert.equal(c.rip, B);
+  // and back: it runs again
+  m.protect(B, 0x1000, PROT_READ | PROT_EXEC);
+  assert.deepEqual(runFromA(), { kind: 'syscall' });
+});
+
 test('sharePage: reads see the shared bytes, the first write copies them, the source never changes', () => {
   const m = new Memory();
   m.map(0x10000, 0x2000, PROT_READ | PROT_WRITE | PROT_EXEC);
