@@ -67,21 +67,18 @@ export function eaOf(c: Cpu, l: Loc): number {
 const memLocs = new Map<number, Loc>(), immLocs = new Map<number, Loc>();
 const SHARED_LOCS_MAX = 100_000;
 
-function sharedLoc(cache: Map<number, Loc>, key: number, make: () => Loc): Loc {
-  let l = cache.get(key);
-  if (l === undefined) {
-    if (cache.size >= SHARED_LOCS_MAX) cache.clear();
-    cache.set(key, (l = make()));
-  }
+function remember(cache: Map<number, Loc>, key: number, l: Loc): Loc {
+  if (cache.size >= SHARED_LOCS_MAX) cache.clear();
+  cache.set(key, l);
   return l;
 }
 
 /** A memory Loc of mode am (not AM_CALL), shared with equal ones when its fields fit in a key. */
 function memModeLoc(sz: number, am: number, eb: number, ex: number, es: number, ed: number): Loc {
-  const make = () => newLoc(L_MEM, sz, 0, false, null, 0, 0, am, eb, ex, es, ed);
   // sz < 1024, am < 4, eb and ex < 32, es < 16: 24 bits; ed within ±2^28: 29 more (exact below 2^53)
-  if (sz >= 1024 || !Number.isInteger(ed) || ed < -0x10000000 || ed >= 0x10000000) return make();
-  return sharedLoc(memLocs, ((((sz * 4 + am) * 32 + eb) * 32 + ex) * 16 + es) * 0x20000000 + (ed + 0x10000000), make);
+  if (sz >= 1024 || !Number.isInteger(ed) || ed < -0x10000000 || ed >= 0x10000000) return newLoc(L_MEM, sz, 0, false, null, 0, 0, am, eb, ex, es, ed);
+  const key = ((((sz * 4 + am) * 32 + eb) * 32 + ex) * 16 + es) * 0x20000000 + (ed + 0x10000000);
+  return memLocs.get(key) ?? remember(memLocs, key, newLoc(L_MEM, sz, 0, false, null, 0, 0, am, eb, ex, es, ed));
 }
 
 /** The Loc of instruction insn's memory operand: addressing-mode fields for eaOf (AM_CALL when segment, 32-bit
@@ -99,9 +96,9 @@ function memLoc(insn: Instruction, sz: number): Loc {
 
 /** An immediate Loc, shared with equal ones when its high half is 0 or -1 (nearly all). */
 function immLoc(sz: number, lo: number, hi: number): Loc {
-  const make = () => newLoc(L_IMM, sz, 0, false, noEA, lo, hi, AM_CALL, 0, 0, 1, 0);
-  if ((hi !== 0 && hi !== -1) || sz >= 16) return make();
-  return sharedLoc(immLocs, ((hi + 1) * TWO32 + (lo >>> 0)) * 16 + sz, make);
+  if ((hi !== 0 && hi !== -1) || sz >= 16) return newLoc(L_IMM, sz, 0, false, noEA, lo, hi, AM_CALL, 0, 0, 1, 0);
+  const key = ((hi + 1) * TWO32 + (lo >>> 0)) * 16 + sz;
+  return immLocs.get(key) ?? remember(immLocs, key, newLoc(L_IMM, sz, 0, false, noEA, lo, hi, AM_CALL, 0, 0, 1, 0));
 }
 
 const noEA: EA = () => 0;
