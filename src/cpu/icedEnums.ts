@@ -29,9 +29,9 @@ export function pickFrom(pkg: object, name: string, names: readonly string[]): R
     let index = byPkg.get(name);
     if (index === undefined) {
       // a plain loop: the code is cold here, and an iterable of pairs costs twice as much (~1 ms for Mnemonic)
-      const names = list.split(',');
+      const all = list.split(',');
       index = new Map();
-      for (let i = 0; i < names.length; i++) index.set(names[i], i);
+      for (let i = 0; i < all.length; i++) index.set(all[i], i);
       byPkg.set(name, index);
     }
     const values = index;

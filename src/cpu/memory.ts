@@ -685,7 +685,7 @@ export class Memory {
    * Decoded code stops being valid only where pages with code go or lose their permissions: map and unmap drop the
    * range's pages (dropPages invalidates what was decoded there), protect keeps them (codeLosesPermissions). Go maps
    * and unmaps dozens of ranges while it starts, far from its code: invalidating all of it each time made the run
-   * loop look up ~7,500 blocks again in a hello world.
+   * loop look up ~3,000 more blocks in a hello world.
    */
   private codeLosesPermissions(s: number, e: number): void {
     let hit = false;

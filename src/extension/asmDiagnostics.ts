@@ -7,10 +7,10 @@
 // alone: only text that looks like Go asm is checked.
 import * as vscode from 'vscode';
 import { execFile } from 'node:child_process';
-import { childEnv } from './childEnv';
 import { existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
+import { childEnv } from './childEnv';
 import { isModelProgram, keepAsmMessage, looksLikeGoAsm, parseAsmErrors } from './asmText';
 
 export class AsmDiagnostics implements vscode.Disposable {
