@@ -38,11 +38,12 @@ const icedGlue = {
   },
 };
 
-// The glue reads its wasm through src/boot/readOnce.ts (one buffer for the files every start reads).
-const WASM_READ = "require('fs').readFileSync(path)";
+// The glue reads its wasm through src/boot/readOnce.ts (one buffer for the files every start reads), straight into
+// the module's compile: a `bytes` binding would keep the shared buffer alive after the loader lets it go.
+const WASM_READ = /const bytes = require\('fs'\)\.readFileSync\(path\);\s*const wasmModule = new WebAssembly\.Module\(bytes\);/;
 function readWasmOnce(glue) {
-  if (!glue.includes(WASM_READ)) throw new Error(`iced-x86's glue no longer reads its wasm with ${WASM_READ}; update scripts/build.mjs`);
-  return glue.replace(WASM_READ, `require(${JSON.stringify(join(root, 'src/boot/readOnce.ts'))}).readOnce(path)`);
+  if (!WASM_READ.test(glue)) throw new Error("iced-x86's glue no longer reads and compiles its wasm as expected; update scripts/build.mjs");
+  return glue.replace(WASM_READ, `const wasmModule = new WebAssembly.Module(require(${JSON.stringify(join(root, 'src/boot/readOnce.ts'))}).readOnce(path));`);
 }
 
 const bundles = {

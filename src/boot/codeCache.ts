@@ -74,9 +74,10 @@ export function runCached(bundle: string): void {
   for (const f of cachePaths(bundle)) if ((cache = readCache(f, key))) break;
   const script = new vm.Script(source, { filename: bundle, cachedData: cache?.data });
   const usable = cache !== undefined && !script.cachedDataRejected;
+  const cachedWarm = cache?.warm === true; // not `cache`: its data lies in readOnce's buffer, which must not be kept
   process.once('exit', () => {
     const warm = (globalThis as Record<symbol, unknown>)[WARM] === true;
-    if (usable && (cache!.warm || !warm)) return;
+    if (usable && (cachedWarm || !warm)) return;
     try { writeCache(cachePaths(bundle), `${key}|${warm ? 'warm' : 'cold'}`, script.createCachedData()); } catch { /* an optimisation only */ }
   });
   start(script, bundle);

@@ -96,5 +96,36 @@ test('code-cached bundles are ASCII function expressions (the loader compiles th
     const bytes = readFileSync(join(DIST, f));
     assert.equal(bytes.findIndex((b) => b > 0x7f), -1, `${f} has a non-ASCII byte`);
     assert.match(bytes.toString('latin1', 0, 80), /^\(function \(exports, require, module, __filename, __dirname\) \{/, f);
+    // iced-x86's wasm is read through the loader's shared buffer straight into its compile: no binding of the glue
+    // keeps that buffer once the loader lets it go (scripts/build.mjs)
+    const text = bytes.toString('latin1');
+    assert.match(text, /new WebAssembly\.Module\([^;]*\.readOnce\(path\d*\)\)/, f);
+    assert.doesNotMatch(text, /readFileSync\(path\d*\)[,;]\s*(const |var )?wasmModule/, f);
+  }
+});
+
+test('the buffer start-up reads files into is let go once the bundle has started (src/boot/readOnce.ts)', () => {
+  // A preload watches the loader's shared buffer (its global, by name) and, at exit, reports the memory held by
+  // array buffers after a full collection; with KEEP it holds the buffer itself, as a control.
+  const dir = mkdtempSync(join(tmpdir(), 'gosyscall-readonce-'));
+  try {
+    const preload = join(dir, 'watch.cjs');
+    writeFileSync(preload, `const S = Symbol.for('gosyscall.readOnce.buffer'); let v, kept;
+Object.defineProperty(globalThis, S, { configurable: true, get() { return v; }, set(b) { v = b; if (b && process.env.KEEP) kept = b; } });
+process.on('exit', () => { v = undefined; global.gc(); process.stderr.write('arrayBuffers ' + process.memoryUsage().arrayBuffers + ' ' + (kept ? kept.buffer.byteLength : 0) + '\\n'); });
+`);
+    const held = (keep: boolean) => {
+      const r = spawnSync(process.execPath, ['--expose-gc', '-r', preload, join(DIST, 'cli.js'), 'run', join(ROOT, 'samples', 'hello.s')],
+        { cwd: ROOT, encoding: 'utf8', timeout: 60000, env: { ...process.env, KEEP: keep ? '1' : '' } });
+      assert.equal(r.stdout, 'hello, world\n', r.stderr);
+      const m = /arrayBuffers (\d+) (\d+)/.exec(r.stderr);
+      assert.ok(m, r.stderr);
+      return { bytes: Number(m[1]), buffer: Number(m[2]) };
+    };
+    const kept = held(true), free = held(false);
+    assert.ok(kept.buffer >= 2 << 20, 'the control holds the buffer');
+    assert.ok(kept.bytes - free.bytes >= kept.buffer * 0.9, `the buffer was not freed: ${free.bytes} bytes of array buffers left, ${kept.bytes} with it kept`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
