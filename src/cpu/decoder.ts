@@ -116,8 +116,11 @@ const NO_OP: Op = () => {};
 /** A block's ops and addresses are collected here and copied out at their final length (no growing arrays). */
 const opsScratch: Op[] = Array.from({ length: MAX_BLOCK }, () => NO_OP);
 const addrsScratch: number[] = Array.from({ length: MAX_BLOCK }, () => 0);
-/** The bytes of a window that runs into the next page, put together here (the Decoder copies them again). */
-const windowBuf = new Uint8Array(WINDOW + 15 + 15);
+/**
+ * An instruction that runs into the next page: its bytes on both pages (fewer than 15 on this one, then 15 from the
+ * next) are put together here; the Decoder copies them again.
+ */
+const windowBuf = new Uint8Array(15 + 15);
 
 export function getBlock(c: Cpu, rip: number): Block {
   const mem = c.memory;
@@ -183,33 +186,43 @@ export function growBlock(c: Cpu, b: Block): void {
   b.nA = -1; b.bA = null; b.nB = -1; b.bB = null;
 }
 
+/**
+ * Blocks decode from their page's Decoder, over the page's bytes. Only an instruction that runs past the page's end
+ * needs bytes of the next page: a block ends before one, and a block that starts with one is decoded from a window
+ * of both pages with a Decoder of its own (a window for every block starting in a page's last 255 bytes made Go
+ * hello world create 241 Decoders besides its 227 page Decoders; now ~20).
+ */
 function buildBlock(c: Cpu, rip: number, buf: PageBuf, pn: number, off: number, superblock: boolean): Block {
+  return decodeBlock(c, rip, buf, pn, off, superblock, false) ?? decodeBlock(c, rip, buf, pn, off, superblock, true)!;
+}
+
+/** The block at rip, or (not `windowed`) null when its first instruction runs past the page's end. */
+function decodeBlock(c: Cpu, rip: number, buf: PageBuf, pn: number, off: number, superblock: boolean, windowed: boolean): Block | null {
   const mem = c.memory;
   const pageEnd = (pn + 1) * PAGE_SIZE;
-  // Instructions must start before `limit` (a window, not the whole rest of the page); the last may extend 15
-  // bytes past it, taking bytes from the next page when the window reaches the page's end.
+  // Instructions must start before `limit` (a window, not the whole rest of the page).
   const limit = Math.min(pageEnd, rip + WINDOW);
-  const inPage = Math.min(PAGE_SIZE - off, WINDOW + 15);
   let nextBuf: PageBuf | null = null;
-  const needNext = off + inPage >= PAGE_SIZE;
-  if (needNext) { try { nextBuf = mem.execPage(pageEnd); } catch { nextBuf = null; } }
-  // bytes[start] is the byte at rip: the page itself (its Decoder), or near its end a window of both pages
+  // bytes[start] is the byte at rip: the page itself, or a window of both pages
   let bytes: Uint8Array, start: number, dec: Decoder;
-  const own = needNext || !buf.code; // a window's own Decoder, freed at the end
-  if (!own) {
-    bytes = buf.data; start = off;
-    dec = pageDecoder(buf);
-    dec.position = off;
-  } else {
-    if (needNext && nextBuf) { // the window spans two pages: copy both parts
+  // A Decoder of its own (freed at the end) for a window, or for a page whose blocks were dropped since (growBlock)
+  const own = windowed || !buf.code;
+  if (windowed) {
+    try { nextBuf = mem.execPage(pageEnd); } catch { nextBuf = null; }
+    const inPage = PAGE_SIZE - off;
+    if (nextBuf) {
       bytes = windowBuf.subarray(0, inPage + 15);
-      bytes.set(buf.data.subarray(off, off + inPage));
+      bytes.set(buf.data.subarray(off));
       bytes.set(nextBuf.data.subarray(0, 15), inPage);
     } else {
-      bytes = buf.data.subarray(off, off + inPage); // the Decoder copies what it is given
+      bytes = buf.data.subarray(off); // the Decoder copies what it is given
     }
     start = 0;
     dec = new Decoder(64, bytes, DecoderOptions.None);
+  } else {
+    bytes = buf.data; start = off;
+    if (own) dec = new Decoder(64, bytes, DecoderOptions.None); else dec = pageDecoder(buf);
+    dec.position = off;
   }
   const ops = opsScratch, addrs = addrsScratch;
   let n = 0; // instructions so far
@@ -226,9 +239,11 @@ function buildBlock(c: Cpu, rip: number, buf: PageBuf, pn: number, off: number, 
       dec.decodeOut(scratch);
       const t = translate(scratch, addr, bytes, pos);
       const len = insnLength(scratch); // translate() read the instruction: its fields are at hand
-      if (t.ud && needNext && !nextBuf && insnCode(scratch) === CODE_INVALID && dec.lastError === DE.NoMoreBytes) {
-        // The instruction runs into a page we may not execute: fault on that page when we get there.
+      if (t.ud && !(windowed && nextBuf) && insnCode(scratch) === CODE_INVALID && dec.lastError === DE.NoMoreBytes) {
+        // The instruction runs past the page's end: the block ends before it, or it is decoded from a window; when
+        // the next page may not be executed, fault on that page when we get there.
         if (n > 0) break;
+        if (!windowed) return null;
         throw new PageFault(pageEnd, 'exec', mem.protOf(pageEnd) >= 0);
       }
       if (addr + len > pageEnd && nextBuf) nextBuf.crossInto = true;

@@ -130,6 +130,48 @@ test('executing a non-executable page and an instruction cut by the page end fau
   assert.deepEqual([g.kind, g.access, g.addr, g.rip], ['#PF', 'exec', CODE + 0x2000, CODE + 0x2000 - 3]);
 });
 
+test('an instruction running into the next code page executes, whether a block reaches it or starts with it', () => {
+  const { m, c } = machine([]);
+  const END = CODE + 0x1000;
+  // mov eax, 1 / movabs rbx, 0x1122334455667788 (10 bytes, 3 of them on the first page) / syscall
+  const movabs = [0x48, 0xbb, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11];
+  m.pokeBytes(END - 8, Uint8Array.from([0xb8, 1, 0, 0, 0, ...movabs, 0x0f, 0x05]));
+  c.rip = END - 8;
+  assert.deepEqual(c.run(100), { kind: 'syscall' });
+  assert.deepEqual([c.getReg(Reg.RAX), c.getReg(Reg.RBX), c.rip, c.icount], [1n, 0x1122334455667788n, END + 7, 2]);
+  // The same instruction as the first of a block, then one instruction at a time.
+  c.setRegNum(Reg.RBX, 0);
+  c.rip = END - 3;
+  assert.deepEqual(c.run(100), { kind: 'syscall' });
+  assert.equal(c.getReg(Reg.RBX), 0x1122334455667788n);
+  c.setRegNum(Reg.RBX, 0);
+  c.rip = END - 8;
+  for (const rip of [END - 3, END + 7]) { assert.deepEqual(c.step(), { kind: 'budget' }); assert.equal(c.rip, rip); }
+  assert.equal(c.getReg(Reg.RBX), 0x1122334455667788n);
+});
+
+test('writing the next page invalidates an instruction decoded across into it', () => {
+  const m = new Memory();
+  m.map(CODE, 0x2000, PROT_READ | PROT_WRITE | PROT_EXEC);
+  m.map(STACK_TOP - 0x4000, 0x4000, PROT_READ | PROT_WRITE);
+  const END = CODE + 0x1000;
+  // mov eax, 1 / movabs rbx, 7 (immediate bytes END-1..END+6) / syscall
+  m.pokeBytes(END - 8, Uint8Array.from([0xb8, 1, 0, 0, 0, 0x48, 0xbb, 7, 0, 0, 0, 0, 0, 0, 0, 0x0f, 0x05]));
+  const c = new Cpu(m);
+  c.setRegNum(Reg.RSP, STACK_TOP - 0x100);
+  const runAt = (rip: number) => { c.rip = rip; assert.deepEqual(c.run(100), { kind: 'syscall' }); };
+  runAt(END - 8);
+  assert.equal(c.getReg(Reg.RBX), 7n);
+  m.poke8(END + 2, 9); // by the host (the debugger): the immediate's byte 3, on the next page
+  runAt(END - 8);
+  assert.equal(c.getReg(Reg.RBX), 0x09000007n);
+  // by the guest: mov eax, END+3 / mov byte [rax], 0x0a / syscall, run from the start of the first page
+  m.pokeBytes(CODE, Uint8Array.from([0xb8, ...[0, 1, 2, 3].map((k) => ((END + 3) >>> (8 * k)) & 0xff), 0xc6, 0x00, 0x0a, 0x0f, 0x05]));
+  runAt(CODE);
+  runAt(END - 8);
+  assert.equal(c.getReg(Reg.RBX), 0x0a09000007n);
+});
+
 test('writing code invalidates its decoded form', () => {
   const m = new Memory();
   m.map(CODE, 0x1000, PROT_READ | PROT_WRITE | PROT_EXEC);
