@@ -31,11 +31,6 @@ const TWO32 = 4294967296;
 const RSP = 8; // index of RSP's low half in Cpu.r
 const RAX = 0, RDX = 4;
 
-const ALU_OF: Partial<Record<Mnemonic, number>> = {
-  [MN.Add]: ADD, [MN.Or]: OR, [MN.Adc]: ADC, [MN.Sbb]: SBB, [MN.And]: AND,
-  [MN.Sub]: SUB, [MN.Xor]: XOR, [MN.Cmp]: CMP, [MN.Test]: TEST,
-};
-
 const mul128 = new Int32Array(4);
 
 // ------------------------------------------------------------------------------------------- stack helpers
@@ -817,41 +812,6 @@ function convert(m: Mnemonic): Op {
 }
 
 /** Translate an integer instruction, or return null when the mnemonic is not one of ours. */
-export function translateInteger(insn: Instruction, m: Mnemonic): Op | null {
-  const alu = ALU_OF[m];
-  if (alu !== undefined) return aluOp(insn, alu);
-  switch (m) {
-    case MN.Inc: case MN.Dec: case MN.Neg: case MN.Not: return unary(insn, m);
-    case MN.Shl: case MN.Sal: case MN.Shr: case MN.Sar: case MN.Rol: case MN.Ror:
-    case MN.Rcl: case MN.Rcr: return shift(insn, m);
-    case MN.Shld: case MN.Shrd: return shiftDouble(insn, m);
-    case MN.Mul: case MN.Div: case MN.Idiv: return mulDiv(insn, m);
-    case MN.Imul: return opCount(insn) === 1 ? mulDiv(insn, m) : imulN(insn);
-    case MN.Bt: case MN.Bts: case MN.Btr: case MN.Btc: return bitTest(insn, m);
-    case MN.Bsf: case MN.Bsr: case MN.Tzcnt: case MN.Lzcnt:
-      // Without BMI1/ABM (not advertised) F3 0F BC/BD execute as BSF/BSR.
-      return bitScan(insn, m === MN.Lzcnt ? MN.Bsr : m);
-    case MN.Popcnt: return popcnt(insn);
-    case MN.Mov: case MN.Movnti: return mov(insn); // MOVNTI: the non-temporal hint changes nothing here
-    case MN.Movzx: case MN.Movsx: case MN.Movsxd: return movx(insn, m);
-    case MN.Lea: return lea(insn);
-    case MN.Xchg: return xchg(insn);
-    case MN.Xadd: return xadd(insn);
-    case MN.Cmpxchg: return cmpxchg(insn);
-    case MN.Cmpxchg16b: return cmpxchg16b(insn);
-    case MN.Bswap: return bswap(insn);
-    case MN.Push: return push(insn);
-    case MN.Pop: return pop(insn);
-    case MN.Cbw: case MN.Cwde: case MN.Cdqe: case MN.Cwd: case MN.Cdq: case MN.Cqo:
-      return convert(m);
-  }
-  const cc = CMOV_CC[m];
-  if (cc >= 0) return cmovcc(insn, cc);
-  const sc = SET_CC[m];
-  if (sc >= 0) return setcc(insn, sc);
-  return null;
-}
-
 const CC_SUFFIX = ['o', 'no', 'b', 'ae', 'e', 'ne', 'be', 'a', 's', 'ns', 'p', 'np', 'l', 'ge', 'le', 'g'];
 /**
  * The condition code of each mnemonic of a family (CMOVcc, SETcc, Jcc), -1 for other mnemonics: an array indexed
@@ -869,4 +829,72 @@ export const MNEMONIC_SLOTS = 4096;
 export const CMOV_CC = ccTable('Cmov');
 export const SET_CC = ccTable('Set');
 export const JCC_CC = ccTable('J');
+
+/**
+ * The integer instruction families, by mnemonic (Family.None: not one). translateInteger reads the family and switches
+ * over these small constants, which V8 turns into a jump table; a switch over the enum's values compared the mnemonic
+ * with each case's value in turn (MOV came after ~25 property reads and compares while the code is cold).
+ */
+const enum Family {
+  None, Alu, Unary, Shift, ShiftDouble, MulDiv, Imul, BitTest, BitScan, Popcnt, Mov, Movx, Lea, Xchg, Xadd,
+  Cmpxchg, Cmpxchg16b, Bswap, Push, Pop, Convert, Cmov, Set,
+}
+const FAMILY = new Uint8Array(MNEMONIC_SLOTS);
+/** ALU operation (arith.ts) of each ALU-group mnemonic. */
+const ALU_OP = new Uint8Array(MNEMONIC_SLOTS);
+function family(f: Family, ms: readonly Mnemonic[]): void { for (const m of ms) FAMILY[m] = f; }
+for (const [m, op] of [[MN.Add, ADD], [MN.Or, OR], [MN.Adc, ADC], [MN.Sbb, SBB], [MN.And, AND], [MN.Sub, SUB],
+  [MN.Xor, XOR], [MN.Cmp, CMP], [MN.Test, TEST]] as const) { FAMILY[m] = Family.Alu; ALU_OP[m] = op; }
+family(Family.Unary, [MN.Inc, MN.Dec, MN.Neg, MN.Not]);
+family(Family.Shift, [MN.Shl, MN.Sal, MN.Shr, MN.Sar, MN.Rol, MN.Ror, MN.Rcl, MN.Rcr]);
+family(Family.ShiftDouble, [MN.Shld, MN.Shrd]);
+family(Family.MulDiv, [MN.Mul, MN.Div, MN.Idiv]);
+family(Family.Imul, [MN.Imul]);
+family(Family.BitTest, [MN.Bt, MN.Bts, MN.Btr, MN.Btc]);
+family(Family.BitScan, [MN.Bsf, MN.Bsr, MN.Tzcnt, MN.Lzcnt]);
+family(Family.Popcnt, [MN.Popcnt]);
+family(Family.Mov, [MN.Mov, MN.Movnti]); // MOVNTI: the non-temporal hint changes nothing here
+family(Family.Movx, [MN.Movzx, MN.Movsx, MN.Movsxd]);
+family(Family.Lea, [MN.Lea]);
+family(Family.Xchg, [MN.Xchg]);
+family(Family.Xadd, [MN.Xadd]);
+family(Family.Cmpxchg, [MN.Cmpxchg]);
+family(Family.Cmpxchg16b, [MN.Cmpxchg16b]);
+family(Family.Bswap, [MN.Bswap]);
+family(Family.Push, [MN.Push]);
+family(Family.Pop, [MN.Pop]);
+family(Family.Convert, [MN.Cbw, MN.Cwde, MN.Cdqe, MN.Cwd, MN.Cdq, MN.Cqo]);
+for (let m = 0; m < MNEMONIC_SLOTS; m++) {
+  if (CMOV_CC[m] >= 0) FAMILY[m] = Family.Cmov;
+  if (SET_CC[m] >= 0) FAMILY[m] = Family.Set;
+}
+
+export function translateInteger(insn: Instruction, m: Mnemonic): Op | null {
+  switch (FAMILY[m]) {
+    case Family.Alu: return aluOp(insn, ALU_OP[m]);
+    case Family.Unary: return unary(insn, m);
+    case Family.Shift: return shift(insn, m);
+    case Family.ShiftDouble: return shiftDouble(insn, m);
+    case Family.MulDiv: return mulDiv(insn, m);
+    case Family.Imul: return opCount(insn) === 1 ? mulDiv(insn, m) : imulN(insn);
+    case Family.BitTest: return bitTest(insn, m);
+    // Without BMI1/ABM (not advertised) F3 0F BC/BD execute as BSF/BSR.
+    case Family.BitScan: return bitScan(insn, m === MN.Lzcnt ? MN.Bsr : m);
+    case Family.Popcnt: return popcnt(insn);
+    case Family.Mov: return mov(insn);
+    case Family.Movx: return movx(insn, m);
+    case Family.Lea: return lea(insn);
+    case Family.Xchg: return xchg(insn);
+    case Family.Xadd: return xadd(insn);
+    case Family.Cmpxchg: return cmpxchg(insn);
+    case Family.Cmpxchg16b: return cmpxchg16b(insn);
+    case Family.Bswap: return bswap(insn);
+    case Family.Push: return push(insn);
+    case Family.Pop: return pop(insn);
+    case Family.Convert: return convert(m);
+    case Family.Cmov: return cmovcc(insn, CMOV_CC[m]);
+    case Family.Set: return setcc(insn, SET_CC[m]);
+  }
+  return null;
+}
 

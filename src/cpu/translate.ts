@@ -292,7 +292,13 @@ function accWrite(c: Cpu, sz: number, lo: number, hi: number): void {
 /** Iterations a REP string instruction performs per execution before yielding (it stays at its own RIP). */
 export const REP_CHUNK = 1 << 16;
 
+/** The string instructions' mnemonics (MOVSD and CMPSD are SSE2 ones too). */
+const STRING = new Uint8Array(MNEMONIC_SLOTS);
+for (const m of [MN.Movsb, MN.Movsw, MN.Movsd, MN.Movsq, MN.Stosb, MN.Stosw, MN.Stosd, MN.Stosq, MN.Lodsb, MN.Lodsw,
+  MN.Lodsd, MN.Lodsq, MN.Cmpsb, MN.Cmpsw, MN.Cmpsd, MN.Cmpsq, MN.Scasb, MN.Scasw, MN.Scasd, MN.Scasq]) STRING[m] = 1;
+
 function stringOp(insn: Instruction, m: Mnemonic, addr: number): Op | null {
+  if (STRING[m] !== 1) return null; // most instructions: no look at their operands (a call into insninfo each)
   // MOVSD/CMPSD are also SSE2 mnemonics: string forms are the ones with an implicit [RSI]/[RDI] operand.
   let implicit = false;
   for (let k = 0; k < opCount(insn); k++) {
@@ -313,11 +319,9 @@ function stringOpOf(insn: Instruction, m: Mnemonic, addr: number): Op | null {
     case MN.Scasb: case MN.Scasw: case MN.Scasd: case MN.Scasq: kind = 'scas'; break;
     default: return null;
   }
-  const last = m.valueOf();
   const sz = [MN.Movsb, MN.Stosb, MN.Lodsb, MN.Cmpsb, MN.Scasb].includes(m) ? 1
     : [MN.Movsw, MN.Stosw, MN.Lodsw, MN.Cmpsw, MN.Scasw].includes(m) ? 2
       : [MN.Movsq, MN.Stosq, MN.Lodsq, MN.Cmpsq, MN.Scasq].includes(m) ? 8 : 4;
-  void last;
   const rep = insn.hasRepPrefix || insn.hasRepePrefix || insn.hasRepnePrefix;
   const repne = insn.hasRepnePrefix;
   const cmp = kind === 'cmps' || kind === 'scas';
