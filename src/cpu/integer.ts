@@ -811,7 +811,6 @@ function convert(m: Mnemonic): Op {
   }
 }
 
-/** Translate an integer instruction, or return null when the mnemonic is not one of ours. */
 const CC_SUFFIX = ['o', 'no', 'b', 'ae', 'e', 'ne', 'be', 'a', 's', 'ns', 'p', 'np', 'l', 'ge', 'le', 'g'];
 /**
  * The condition code of each mnemonic of a family (CMOVcc, SETcc, Jcc), -1 for other mnemonics: an array indexed
@@ -869,6 +868,7 @@ for (let m = 0; m < MNEMONIC_SLOTS; m++) {
   if (SET_CC[m] >= 0) FAMILY[m] = Family.Set;
 }
 
+/** Translate an integer instruction, or return null when the mnemonic is not one of ours. */
 export function translateInteger(insn: Instruction, m: Mnemonic): Op | null {
   switch (FAMILY[m]) {
     case Family.Alu: return aluOp(insn, ALU_OP[m]);
