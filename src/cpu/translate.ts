@@ -292,13 +292,18 @@ function accWrite(c: Cpu, sz: number, lo: number, hi: number): void {
 /** Iterations a REP string instruction performs per execution before yielding (it stays at its own RIP). */
 export const REP_CHUNK = 1 << 16;
 
-/** The string instructions' mnemonics (MOVSD and CMPSD are SSE2 ones too). */
-const STRING = new Uint8Array(MNEMONIC_SLOTS);
-for (const m of [MN.Movsb, MN.Movsw, MN.Movsd, MN.Movsq, MN.Stosb, MN.Stosw, MN.Stosd, MN.Stosq, MN.Lodsb, MN.Lodsw,
-  MN.Lodsd, MN.Lodsq, MN.Cmpsb, MN.Cmpsw, MN.Cmpsd, MN.Cmpsq, MN.Scasb, MN.Scasw, MN.Scasd, MN.Scasq]) STRING[m] = 1;
+type StringKind = 'movs' | 'stos' | 'lods' | 'cmps' | 'scas';
+/** Each string instruction's kind and operand size, by mnemonic (MOVSD and CMPSD are SSE2 mnemonics too). */
+const STRING_FORMS: ({ kind: StringKind; sz: number } | undefined)[] = new Array(MNEMONIC_SLOTS).fill(undefined);
+for (const [kind, forms] of [
+  ['movs', [MN.Movsb, MN.Movsw, MN.Movsd, MN.Movsq]], ['stos', [MN.Stosb, MN.Stosw, MN.Stosd, MN.Stosq]],
+  ['lods', [MN.Lodsb, MN.Lodsw, MN.Lodsd, MN.Lodsq]], ['cmps', [MN.Cmpsb, MN.Cmpsw, MN.Cmpsd, MN.Cmpsq]],
+  ['scas', [MN.Scasb, MN.Scasw, MN.Scasd, MN.Scasq]],
+] as const) forms.forEach((m, i) => { STRING_FORMS[m] = { kind, sz: 1 << i }; });
 
 function stringOp(insn: Instruction, m: Mnemonic, addr: number): Op | null {
-  if (STRING[m] !== 1) return null; // most instructions: no look at their operands (a call into insninfo each)
+  const form = STRING_FORMS[m];
+  if (form === undefined) return null; // most instructions: no look at their operands (a call into insninfo each)
   // MOVSD/CMPSD are also SSE2 mnemonics: string forms are the ones with an implicit [RSI]/[RDI] operand.
   let implicit = false;
   for (let k = 0; k < opCount(insn); k++) {
@@ -306,22 +311,10 @@ function stringOp(insn: Instruction, m: Mnemonic, addr: number): Op | null {
     if (kind >= OK.MemorySegSI && kind <= OK.MemoryESRDI) implicit = true;
   }
   // asked here, not in stringOpOf: its closures' shared variables would be allocated for every instruction
-  return implicit ? stringOpOf(insn, m, addr) : null;
+  return implicit ? stringOpOf(insn, form.kind, form.sz, addr) : null;
 }
 
-function stringOpOf(insn: Instruction, m: Mnemonic, addr: number): Op | null {
-  let kind: 'movs' | 'stos' | 'lods' | 'cmps' | 'scas';
-  switch (m) {
-    case MN.Movsb: case MN.Movsw: case MN.Movsd: case MN.Movsq: kind = 'movs'; break;
-    case MN.Stosb: case MN.Stosw: case MN.Stosd: case MN.Stosq: kind = 'stos'; break;
-    case MN.Lodsb: case MN.Lodsw: case MN.Lodsd: case MN.Lodsq: kind = 'lods'; break;
-    case MN.Cmpsb: case MN.Cmpsw: case MN.Cmpsd: case MN.Cmpsq: kind = 'cmps'; break;
-    case MN.Scasb: case MN.Scasw: case MN.Scasd: case MN.Scasq: kind = 'scas'; break;
-    default: return null;
-  }
-  const sz = [MN.Movsb, MN.Stosb, MN.Lodsb, MN.Cmpsb, MN.Scasb].includes(m) ? 1
-    : [MN.Movsw, MN.Stosw, MN.Lodsw, MN.Cmpsw, MN.Scasw].includes(m) ? 2
-      : [MN.Movsq, MN.Stosq, MN.Lodsq, MN.Cmpsq, MN.Scasq].includes(m) ? 8 : 4;
+function stringOpOf(insn: Instruction, kind: StringKind, sz: number, addr: number): Op {
   const rep = insn.hasRepPrefix || insn.hasRepePrefix || insn.hasRepnePrefix;
   const repne = insn.hasRepnePrefix;
   const cmp = kind === 'cmps' || kind === 'scas';
