@@ -9,6 +9,7 @@ import path = require('node:path');
 import vm = require('node:vm');
 import { readOnce, releaseReadBuffer } from './readOnce';
 import { WARM } from './warm';
+import { withoutBaselineCompiler } from '../cpu/engine';
 
 /**
  * Where the cache of `bundle` lives: beside it, or in the temp folder when that is not writable. One file per V8
@@ -85,9 +86,11 @@ export function runCached(bundle: string): void {
 
 function start(script: vm.Script, bundle: string): void {
   const mod = { exports: {} as unknown, filename: bundle, id: '.', loaded: false };
-  const fn = script.runInThisContext() as (e: unknown, r: NodeRequire, m: unknown, f: string, d: string) => void;
-  // The loader's own require: the bundles require only Node's built-ins (node:module's createRequire would load
-  // Node's ES module loader, ~8 ms of every start, to make an equivalent one).
-  fn(mod.exports, require, mod, bundle, path.dirname(bundle));
+  withoutBaselineCompiler(() => {
+    const fn = script.runInThisContext() as (e: unknown, r: NodeRequire, m: unknown, f: string, d: string) => void;
+    // The loader's own require: the bundles require only Node's built-ins (node:module's createRequire would load
+    // Node's ES module loader, ~8 ms of every start, to make an equivalent one).
+    fn(mod.exports, require, mod, bundle, path.dirname(bundle));
+  });
   releaseReadBuffer(); // the bundle's top level has read iced-x86's wasm
 }
