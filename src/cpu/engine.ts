@@ -48,10 +48,27 @@ export function tuneEngine(): void {
  * Runs `run` (a bundle's top level: each module's set-up, run once) without V8's baseline compiler (Sparkplug).
  * The top level of a bundle is one function with hundreds of KB of bytecode; run once, it still gets baseline code
  * part way through, and the code cache records that it had some: every later start then compiled it again as soon
- * as the cached bundle was instantiated (~6 ms, and ~130 page faults, of each start of the CLI).
+ * as the cached bundle was instantiated (~6 ms, and ~130–220 page faults, of each start of the CLI). Afterwards the
+ * compiler is as it was: on, unless node was started with it off.
  */
 export function withoutBaselineCompiler(run: () => void): void {
   let off = false;
-  try { v8.setFlagsFromString('--no-sparkplug'); off = true; } catch { /* not V8 */ }
+  if (baselineCompilerOn()) {
+    try { v8.setFlagsFromString('--no-sparkplug'); off = true; } catch { /* not V8 */ }
+  }
   try { run(); } finally { if (off) v8.setFlagsFromString('--sparkplug'); }
+}
+
+/**
+ * Whether V8 runs with Sparkplug, as node's command line set it (V8 has no reader for its flags; NODE_OPTIONS may
+ * not carry V8 flags). The last of --sparkplug and --no-sparkplug wins; --jitless turns it off.
+ */
+export function baselineCompilerOn(execArgv: readonly string[] = process.execArgv): boolean {
+  let on = true;
+  for (const a of execArgv) {
+    const f = a.replace(/_/g, '-');
+    if (f === '--sparkplug') on = true;
+    else if (f === '--no-sparkplug' || f === '--jitless') on = false;
+  }
+  return on;
 }
