@@ -39,11 +39,13 @@ const icedGlue = {
 };
 
 // The glue reads its wasm through src/boot/readOnce.ts (one buffer for the files every start reads), straight into
-// the module's compile: a `bytes` binding would keep the shared buffer alive after the loader lets it go.
+// the module's compile: a `bytes` binding would keep the shared buffer alive. The module is compiled on iced-x86's
+// first call (scripts/icedWasmTable.mjs), after the loader is done with the buffer: it is let go again.
 const WASM_READ = /const bytes = require\('fs'\)\.readFileSync\(path\);\s*const wasmModule = new WebAssembly\.Module\(bytes\);/;
 function readWasmOnce(glue) {
   if (!WASM_READ.test(glue)) throw new Error("iced-x86's glue no longer reads and compiles its wasm as expected; update scripts/build.mjs");
-  return glue.replace(WASM_READ, `const wasmModule = new WebAssembly.Module(require(${JSON.stringify(join(root, 'src/boot/readOnce.ts'))}).readOnce(path));`);
+  const readOnce = `require(${JSON.stringify(join(root, 'src/boot/readOnce.ts'))})`;
+  return glue.replace(WASM_READ, `const wasmModule = new WebAssembly.Module(${readOnce}.readOnce(path));\n${readOnce}.releaseReadBuffer();`);
 }
 
 const bundles = {

@@ -29,6 +29,17 @@ export function readOnce(file: string): Buffer {
   } finally { fs.closeSync(fd); }
 }
 
+/**
+ * The bytes of `file` for the caller to keep: read into the shared buffer when there is one (its pages are already
+ * backed: the bundle and its code cache were read into it), which is then the caller's, not reused. Throws Node's
+ * error when the file cannot be read.
+ */
+export function readOwned(file: string): Buffer {
+  const bytes = readOnce(file);
+  releaseReadBuffer();
+  return bytes;
+}
+
 /** Lets the buffer go (the loader calls this once the bundle has started: a long-lived adapter need not keep it). */
 export function releaseReadBuffer(): void {
   delete (globalThis as Record<symbol, Buffer | undefined>)[SCRATCH];

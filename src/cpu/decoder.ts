@@ -1,6 +1,7 @@
-// Decode cache: iced-x86 decodes each instruction once; translate() turns it into a specialised closure, and
-// straight-line runs of closures form a Block stored on the page buffer (PageBuf.code, by offset). Writes to the
-// page drop its blocks (Memory.writableBuf). A breakpoint address always starts a block (see CodeMarks).
+// Blocks: each instruction is decoded once (by iced-x86, or found in the Memory's DecodedStore from an earlier run);
+// translate() turns it into a specialised closure, and straight-line runs of closures form a Block stored on the
+// page buffer (PageBuf.code, by offset). Writes to the page drop its blocks (Memory.writableBuf). A breakpoint
+// address always starts a block (see CodeMarks).
 
 import { Decoder, DecoderOptions, Instruction } from '../iced';
 import * as iced from '../iced';
@@ -13,9 +14,11 @@ import type { PageBuf } from './memory';
 import * as M_memory from './memory';
 const { PageFault, PAGE_SIZE, CODE_GEN } = M_memory;
 import type { Op } from './operands';
-import { branchTarget, flowControl, insnCode, insnLength, opKind } from './insninfo';
+import { branchTarget, flowControl, insnCode, insnLength, nextInsn, opKind, type Insn } from './insninfo';
 import * as M_translate from './translate';
 const { translate } = M_translate;
+import type { Translated } from './translate';
+import { RUNS_PAST } from './decodedStore';
 
 /**
  * A block is straight-line code that may continue past conditional branches (a superblock): each such branch is
@@ -110,7 +113,8 @@ export function fuseLoop(b: Block, start: number): (c: Cpu, max: number) => numb
 const MAX_BLOCK = 48;
 /** Bytes of code a block may start instructions in (48 instructions rarely need more). */
 const WINDOW = 240;
-const scratch = new Instruction();
+/** The Instruction iced decodes into (made on first use: a run served by the decode cache never loads iced). */
+let scratch: Instruction | null = null;
 const NO_EXITS: number[] = [];
 const NO_OP: Op = () => {};
 /** A block's ops and addresses are collected here and copied out at their final length (no growing arrays). */
@@ -196,17 +200,19 @@ function buildBlock(c: Cpu, rip: number, buf: PageBuf, pn: number, off: number, 
   return decodeBlock(c, rip, buf, pn, off, superblock, false) ?? decodeBlock(c, rip, buf, pn, off, superblock, true)!;
 }
 
-/** The block at rip, or (not `windowed`) null when its first instruction runs past the page's end. */
+/**
+ * The block at rip, or (not `windowed`) null when its first instruction runs past the page's end. Instructions come
+ * from the Memory's decode cache when it has them (bytes checked), else from iced; what iced decodes is added to it.
+ */
 function decodeBlock(c: Cpu, rip: number, buf: PageBuf, pn: number, off: number, superblock: boolean, windowed: boolean): Block | null {
   const mem = c.memory;
+  const store = mem.decoded;
   const pageEnd = (pn + 1) * PAGE_SIZE;
   // Instructions must start before `limit` (a window, not the whole rest of the page).
   const limit = Math.min(pageEnd, rip + WINDOW);
   let nextBuf: PageBuf | null = null;
   // bytes[start] is the byte at rip: the page itself, or a window of both pages
-  let bytes: Uint8Array, start: number, dec: Decoder;
-  // A Decoder of its own (freed at the end) for a window, or for a page whose blocks were dropped since (growBlock)
-  const own = windowed || !buf.code;
+  let bytes: Uint8Array, start: number;
   if (windowed) {
     try { nextBuf = mem.execPage(pageEnd); } catch { nextBuf = null; }
     const inPage = PAGE_SIZE - off;
@@ -218,44 +224,63 @@ function decodeBlock(c: Cpu, rip: number, buf: PageBuf, pn: number, off: number,
       bytes = buf.data.subarray(off); // the Decoder copies what it is given
     }
     start = 0;
-    dec = new Decoder(64, bytes, DecoderOptions.None);
   } else {
     bytes = buf.data; start = off;
-    if (own) dec = new Decoder(64, bytes, DecoderOptions.None); else dec = pageDecoder(buf);
-    dec.position = off;
   }
+  // iced's Decoder, made at the first instruction the store does not have: one of its own (freed at the end) for a
+  // window or for a page whose blocks were dropped since (growBlock), else the page's. `decNext`: where it is.
+  const own = windowed || !buf.code;
+  let dec: Decoder | null = null, decNext = -1;
   const ops = opsScratch, addrs = addrsScratch;
   let n = 0; // instructions so far
   let next = rip, lastTarget = -1, lastBranch = -1, canGrow = false;
   // only a superblock has side exits: other blocks share one empty list (never written)
   const exitIdx: number[] = superblock ? [] : NO_EXITS;
   try {
-    dec.ip = BigInt(rip);
     while (n < MAX_BLOCK) {
       const pos = start + next - rip; // not dec.position: every read of the decoder is a call into wasm
       const addr = next;
       if (addr >= limit) break;
       if (n > 0 && mem.marks.has(addr)) break;
-      dec.decodeOut(scratch);
-      const t = translate(scratch, addr, bytes, pos);
-      const len = insnLength(scratch); // translate() read the instruction: its fields are at hand
-      if (t.ud && !(windowed && nextBuf) && insnCode(scratch) === CODE_INVALID && dec.lastError === DE.NoMoreBytes) {
-        // The instruction runs past the page's end: the block ends before it, or it is decoded from a window; when
-        // the next page may not be executed, fault on that page when we get there.
+      const k = store !== null ? store.find(addr, bytes, pos) : -1;
+      let insn: Insn = null, t: Translated;
+      if (k === RUNS_PAST && !(windowed && nextBuf)) {
+        // as when iced runs out of bytes, below
         if (n > 0) break;
         if (!windowed) return null;
         throw new PageFault(pageEnd, 'exec', mem.protOf(pageEnd) >= 0);
       }
+      if (k >= 0) {
+        store!.use(k);
+        t = translate(null, addr, bytes, pos);
+      } else {
+        if (dec === null) dec = own ? new Decoder(64, bytes, DecoderOptions.None) : pageDecoder(buf);
+        if (decNext !== addr) { dec.position = pos; dec.ip = BigInt(addr); }
+        insn = scratch ??= new Instruction();
+        dec.decodeOut(insn);
+        nextInsn(insn);
+        t = translate(insn, addr, bytes, pos);
+        if (t.ud && !(windowed && nextBuf) && insnCode(insn) === CODE_INVALID && dec.lastError === DE.NoMoreBytes) {
+          // The instruction runs past the page's end: the block ends before it, or it is decoded from a window; when
+          // the next page may not be executed, fault on that page when we get there.
+          if (n > 0) break;
+          if (!windowed) return null;
+          throw new PageFault(pageEnd, 'exec', mem.protOf(pageEnd) >= 0);
+        }
+        decNext = addr + insnLength(insn);
+        if (store !== null) store.add(insn, addr, bytes, pos, insnLength(insn));
+      }
+      const len = insnLength(insn); // translate() read the instruction: its fields are at hand
       if (addr + len > pageEnd && nextBuf) nextBuf.crossInto = true;
       ops[n] = t.op; addrs[n] = addr; n++;
       next = addr + len;
       // translate() ends the block at every control-flow instruction (and #UD): only then is the flow asked for
       if (t.end) {
-        const fc = flowControl(scratch);
-        const direct = (fc === FC.ConditionalBranch || fc === FC.UnconditionalBranch) && !t.ud && opKind(scratch, 0) === OK.NearBranch64;
+        const fc = flowControl(insn);
+        const direct = (fc === FC.ConditionalBranch || fc === FC.UnconditionalBranch) && !t.ud && opKind(insn, 0) === OK.NearBranch64;
         // A conditional branch continues the block at its fall-through (a side exit) while there is room, except
         // one back to the block's start: that closes a loop (Block.loop).
-        if (direct) { lastTarget = branchTarget(scratch); lastBranch = n - 1; }
+        if (direct) { lastTarget = branchTarget(insn); lastBranch = n - 1; }
         if (direct && fc === FC.ConditionalBranch && lastTarget !== rip && n < MAX_BLOCK && next < limit) {
           if (!superblock) { canGrow = true; break; }
           exitIdx.push(n - 1);
@@ -265,7 +290,7 @@ function decodeBlock(c: Cpu, rip: number, buf: PageBuf, pn: number, off: number,
       }
     }
   } finally {
-    if (own) dec.free();
+    if (own && dec !== null) dec.free();
   }
   // The block may have stopped right after a side exit (breakpoint mark, end of the bytes): then it is the end.
   if (exitIdx.length > 0 && exitIdx[exitIdx.length - 1] === n - 1) exitIdx.pop();

@@ -3,7 +3,7 @@
 // specialised to its operand forms. Memory is read and written before flags/registers change, so a page
 // fault leaves the architectural state as it was (precise faults).
 
-import { Instruction, Mnemonic } from '../iced';
+import { Mnemonic } from '../iced';
 import * as iced from '../iced';
 import { pickEnum } from './icedEnums';
 // Local aliases: a bundled CommonJS module's exports are getters; read each enum object once.
@@ -14,7 +14,7 @@ const MN = pickEnum('Mnemonic', [
   'Movsx', 'Movsxd', 'Movzx', 'Mul', 'Neg', 'Not', 'Or', 'Pop', 'Popcnt', 'Push', 'Rcl', 'Rcr', 'Rol', 'Ror',
   'Sal', 'Sar', 'Sbb', 'Shl', 'Shld', 'Shr', 'Shrd', 'Sub', 'Test', 'Tzcnt', 'Xadd', 'Xchg', 'Xor',
 ]);
-import { memInfo, opCount, opKind } from './insninfo';
+import { immediateLow, memInfo, opCount, opKind, type Insn } from './insninfo';
 import type { Cpu } from './cpu';
 import * as M_arith from './arith';
 const { ADC, ADD, ALU_KIND, ALU_WRITES, alu64, aluN, AND, bit64, carryIn, CMP, OR, SBB, sar64, setFlags, shl64, shr64, smul64, SUB, TEST, umul32, umul64, XOR } = M_arith;
@@ -64,7 +64,7 @@ export function rspNum(c: Cpu): number { return c.r[RSP + 1] * TWO32 + (c.r[RSP]
 
 // ------------------------------------------------------------------------------------------------ ALU group
 
-function aluOp(insn: Instruction, op: number): Op {
+function aluOp(insn: Insn, op: number): Op {
   const dst = loc(insn, 0);
   const sz = dst.sz;
   const src = loc(insn, 1, sz);
@@ -145,7 +145,7 @@ function aluSmall(op: number, fop: number, dst: Loc, src: Loc): Op {
 
 // --------------------------------------------------------------------------------------- INC DEC NEG NOT
 
-function unary(insn: Instruction, m: Mnemonic): Op {
+function unary(insn: Insn, m: Mnemonic): Op {
   const d = loc(insn, 0), sz = d.sz, mask = maskOf(sz);
   const isMem = d.k === L_MEM;
   switch (m) {
@@ -190,10 +190,10 @@ function unary(insn: Instruction, m: Mnemonic): Op {
 // ------------------------------------------------------------------------------------- shifts and rotates
 
 /** Count operand: imm, CL, or 1 (D0/D1 forms have no explicit count operand). */
-function countOf(insn: Instruction, i: number): ((c: Cpu) => number) {
+function countOf(insn: Insn, i: number): ((c: Cpu) => number) {
   if (opCount(insn) <= i) return () => 1;
   if (opKind(insn, i) === OK.Register) return c => c.r[2] & 0xff; // CL
-  const n = Number(insn.immediate(i)) & 0xff;
+  const n = immediateLow(insn, i) & 0xff;
   return () => n;
 }
 
@@ -201,7 +201,7 @@ function setShiftFlags(c: Cpu, sz: number, lo: number, hi: number, cf: number, o
   c.fop = K_RES | (sz << 4); c.fr = lo; c.frh = hi; c.fx = cf | (of << 11);
 }
 
-function shift(insn: Instruction, m: Mnemonic): Op {
+function shift(insn: Insn, m: Mnemonic): Op {
   const d = loc(insn, 0), sz = d.sz, bits = sz * 8, mask = maskOf(sz);
   const cnt = countOf(insn, 1);
   const cmask = sz === 8 ? 63 : 31;
@@ -210,7 +210,7 @@ function shift(insn: Instruction, m: Mnemonic): Op {
   const zx = d.k === L_REG && sz === 4;
   // Fast paths: SHL/SHR/SAR of a 64- or 32-bit register by a non-zero immediate.
   if (d.k === L_REG && opCount(insn) > 1 && opKind(insn, 1) !== OK.Register && (sz === 8 || sz === 4)) {
-    const n = Number(insn.immediate(1)) & cmask, ri = d.ri;
+    const n = immediateLow(insn, 1) & cmask, ri = d.ri;
     if (n !== 0 && sz === 8) {
       const fop = K_RES | (8 << 4);
       if (kind === MN.Shl) return c => {
@@ -320,7 +320,7 @@ function shift(insn: Instruction, m: Mnemonic): Op {
   };
 }
 
-function shiftDouble(insn: Instruction, m: Mnemonic): Op {
+function shiftDouble(insn: Insn, m: Mnemonic): Op {
   const d = loc(insn, 0), s = loc(insn, 1), sz = d.sz, bits = sz * 8, mask = maskOf(sz);
   const cnt = countOf(insn, 2), cmask = sz === 8 ? 63 : 31;
   const isMem = d.k === L_MEM, left = m === MN.Shld;
@@ -366,7 +366,7 @@ function shiftDouble(insn: Instruction, m: Mnemonic): Op {
 
 // ---------------------------------------------------------------------------------------- multiply, divide
 
-function mulDiv(insn: Instruction, m: Mnemonic): Op {
+function mulDiv(insn: Insn, m: Mnemonic): Op {
   const s = loc(insn, opCount(insn) - 1 === 0 ? 0 : 0);
   const sz = s.sz, isMem = s.k === L_MEM;
   const signed = m === MN.Imul || m === MN.Idiv;
@@ -463,7 +463,7 @@ function mulDiv(insn: Instruction, m: Mnemonic): Op {
 function divideError(): InstanceType<typeof FaultSignal> { return new FaultSignal('#DE', 'divide error (division by zero or quotient overflow)'); }
 
 /** IMUL r, r/m[, imm]: truncated signed product, CF = OF = overflow. */
-function imulN(insn: Instruction): Op {
+function imulN(insn: Insn): Op {
   const d = loc(insn, 0), sz = d.sz;
   const s1 = opCount(insn) === 3 ? loc(insn, 1) : d;
   const s2 = opCount(insn) === 3 ? loc(insn, 2, sz) : loc(insn, 1);
@@ -509,7 +509,7 @@ function imulN(insn: Instruction): Op {
 
 // ----------------------------------------------------------------------------------------- bit operations
 
-function bitTest(insn: Instruction, m: Mnemonic): Op {
+function bitTest(insn: Insn, m: Mnemonic): Op {
   const d = loc(insn, 0), sz = d.sz, bits = sz * 8;
   const s = loc(insn, 1, 1);
   const isMem = d.k === L_MEM, regOff = s.k === L_REG;
@@ -543,7 +543,7 @@ function bitTest(insn: Instruction, m: Mnemonic): Op {
   };
 }
 
-function bitScan(insn: Instruction, m: Mnemonic): Op {
+function bitScan(insn: Insn, m: Mnemonic): Op {
   const d = loc(insn, 0), s = loc(insn, 1), sz = d.sz;
   const isMem = s.k === L_MEM;
   const fwd = m === MN.Bsf || m === MN.Tzcnt;
@@ -561,7 +561,7 @@ function bitScan(insn: Instruction, m: Mnemonic): Op {
   };
 }
 
-function popcnt(insn: Instruction): Op {
+function popcnt(insn: Insn): Op {
   const d = loc(insn, 0), s = loc(insn, 1), sz = d.sz;
   const isMem = s.k === L_MEM;
   const pc = (v: number) => { v = v - ((v >>> 1) & 0x55555555); v = (v & 0x33333333) + ((v >>> 2) & 0x33333333); return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24; };
@@ -576,7 +576,7 @@ function popcnt(insn: Instruction): Op {
 
 // ------------------------------------------------------------------------------------------ data movement
 
-function mov(insn: Instruction): Op {
+function mov(insn: Insn): Op {
   const d = loc(insn, 0), sz = d.sz;
   const s = loc(insn, 1, sz);
   if (sz === 8) {
@@ -614,7 +614,7 @@ function movN(d: Loc, s: Loc): Op {
   return c => { const a = ml !== null ? eaOf(c, ml) : 0; wrN(c, d, a, rdN(c, s, a)); };
 }
 
-function movx(insn: Instruction, m: Mnemonic): Op {
+function movx(insn: Insn, m: Mnemonic): Op {
   const d = loc(insn, 0), s = loc(insn, 1), ssz = s.sz, dsz = d.sz;
   const signed = m === MN.Movsx || m === MN.Movsxd;
   const isMem = s.k === L_MEM;
@@ -635,7 +635,7 @@ function movx(insn: Instruction, m: Mnemonic): Op {
   };
 }
 
-function lea(insn: Instruction): Op {
+function lea(insn: Insn): Op {
   const d = loc(insn, 0), sz = d.sz, di = d.ri;
   const mi = memInfo(insn);
   // LEA is plain arithmetic in Go code (hashes, multiplies by 3/5/9): computed exactly on 32-bit halves, modulo
@@ -665,7 +665,7 @@ function lowOf(v: number): number {
 }
 function highOf(v: number): number { return Math.floor(v / TWO32) | 0; }
 
-function xchg(insn: Instruction): Op {
+function xchg(insn: Insn): Op {
   const d = loc(insn, 0), s = loc(insn, 1), sz = d.sz;
   const memLoc = d.k === L_MEM ? d : s.k === L_MEM ? s : null;
   const mem = memLoc ?? d, reg = memLoc === null ? s : memLoc === d ? s : d;
@@ -682,7 +682,7 @@ function xchg(insn: Instruction): Op {
   };
 }
 
-function cmovcc(insn: Instruction, cc: number): Op {
+function cmovcc(insn: Insn, cc: number): Op {
   const d = loc(insn, 0), s = loc(insn, 1), sz = d.sz, di = d.ri;
   const isMem = s.k === L_MEM;
   return c => {
@@ -693,12 +693,12 @@ function cmovcc(insn: Instruction, cc: number): Op {
   };
 }
 
-function setcc(insn: Instruction, cc: number): Op {
+function setcc(insn: Insn, cc: number): Op {
   const d = loc(insn, 0), isMem = d.k === L_MEM;
   return c => { wrN(c, d, isMem ? eaOf(c, d) : 0, cond(c, cc) ? 1 : 0); };
 }
 
-function bswap(insn: Instruction): Op {
+function bswap(insn: Insn): Op {
   const d = loc(insn, 0), di = d.ri, sz = d.sz;
   const sw = (v: number) => ((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24);
   if (sz === 8) return c => { const r = c.r, lo = r[di], hi = r[di + 1]; r[di] = sw(hi); r[di + 1] = sw(lo); };
@@ -706,7 +706,7 @@ function bswap(insn: Instruction): Op {
   return c => { c.r[di] &= ~0xffff; }; // BSWAP r16 is undefined; hardware clears the low word
 }
 
-function xadd(insn: Instruction): Op {
+function xadd(insn: Insn): Op {
   const d = loc(insn, 0), s = loc(insn, 1), sz = d.sz;
   const fop = ALU_KIND[ADD] | (sz << 4), m = maskOf(sz);
   const isMem = d.k === L_MEM;
@@ -725,7 +725,7 @@ function xadd(insn: Instruction): Op {
   };
 }
 
-function cmpxchg(insn: Instruction): Op {
+function cmpxchg(insn: Insn): Op {
   const d = loc(insn, 0), s = loc(insn, 1), sz = d.sz;
   const fop = ALU_KIND[CMP] | (sz << 4), m = maskOf(sz);
   const isMem = d.k === L_MEM;
@@ -742,7 +742,7 @@ function cmpxchg(insn: Instruction): Op {
   };
 }
 
-function cmpxchg16b(insn: Instruction): Op {
+function cmpxchg16b(insn: Insn): Op {
   const m16 = loc(insn, 0, 16);
   const buf = new Int32Array(4);
   return c => {
@@ -765,7 +765,7 @@ function cmpxchg16b(insn: Instruction): Op {
 
 // --------------------------------------------------------------------------------------------- stack
 
-function push(insn: Instruction): Op {
+function push(insn: Insn): Op {
   const s = loc(insn, 0, 8);
   if (s.sz === 2) {
     return c => {
@@ -780,7 +780,7 @@ function push(insn: Instruction): Op {
   return c => { const lo = c.memory.read64(eaOf(c, s)); push64(c, lo, c.memory.hi); };
 }
 
-function pop(insn: Instruction): Op {
+function pop(insn: Insn): Op {
   const d = loc(insn, 0);
   if (d.sz === 2) {
     return c => {
@@ -869,7 +869,7 @@ for (let m = 0; m < MNEMONIC_SLOTS; m++) {
 }
 
 /** Translate an integer instruction, or return null when the mnemonic is not one of ours. */
-export function translateInteger(insn: Instruction, m: Mnemonic): Op | null {
+export function translateInteger(insn: Insn, m: Mnemonic): Op | null {
   switch (FAMILY[m]) {
     case Family.Alu: return aluOp(insn, ALU_OP[m]);
     case Family.Unary: return unary(insn, m);

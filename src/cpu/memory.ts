@@ -7,6 +7,7 @@
 // the write TLB never holds a page that is shared with a clone, holds decoded code, or is watched.
 
 import { PROT_EXEC, PROT_NONE, PROT_READ, PROT_WRITE, type Access } from './types';
+import type { DecodedStore } from './decodedStore';
 
 export const PAGE_SIZE = 4096;
 export const PAGE_SHIFT = 12;
@@ -130,6 +131,8 @@ export class Memory {
   private committed = 0;
   /** Breakpoint marks shared with clones (see Cpu.addBreakpoint). */
   marks: CodeMarks = new CodeMarks();
+  /** Instructions decoded in an earlier run of the program, and the ones decoded in this one (shared with clones). */
+  decoded: DecodedStore | null = null;
   /** Generation of decoded code (global: blocks are shared between clones); see CODE_GEN. */
   get codeGen(): number { return CODE_GEN.v; }
   /** Set by a write that hit a watch whose callback returned true; the running Cpu turns it into a Stop. */
@@ -264,6 +267,7 @@ export class Memory {
     m.pages = new Map(this.pages);
     m.committed = this.committed;
     m.marks = this.marks;
+    m.decoded = this.decoded;
     for (const buf of this.pages.values()) buf.owner = -1;
     this.owner = nextOwnerId++;
     this.flushTlbs();

@@ -2,11 +2,11 @@
 // re-inspects operand kinds through iced. A memory operand's address comes from eaOf: inline for the usual modes,
 // through an effective-address closure (EA) for segment-relative and 32-bit ones.
 
-import { Instruction, Register } from '../iced';
+import { Register } from '../iced';
 import * as iced from '../iced';
 // Local aliases: a bundled CommonJS module's exports are getters; read each enum object once.
 const { OK, RG } = { OK: iced.OpKind, RG: iced.Register };
-import { memInfo, opKind, opRegister } from './insninfo';
+import { immediateHigh, immediateLow, memInfo, opKind, opRegister, type Insn } from './insninfo';
 import type { Cpu } from './cpu';
 
 export type EA = (c: Cpu) => number;
@@ -83,7 +83,7 @@ function memModeLoc(sz: number, am: number, eb: number, ex: number, es: number, 
 
 /** The Loc of instruction insn's memory operand: addressing-mode fields for eaOf (AM_CALL when segment, 32-bit
  * or other: then makeEA's closure does the work). */
-function memLoc(insn: Instruction, sz: number): Loc {
+function memLoc(insn: Insn, sz: number): Loc {
   const mi = memInfo(insn);
   if (mi.seg === RG.FS || mi.seg === RG.GS) return newLoc(L_MEM, sz, 0, false, makeEA(insn), 0, 0, AM_CALL, 0, 0, 1, 0);
   if (mi.base === RG.RIP) return memModeLoc(sz, AM_ABS, 0, 0, 1, mi.disp);
@@ -135,7 +135,7 @@ export function xmmIndex(reg: Register): number {
 export function maskOf(sz: number): number { return sz === 1 ? 0xff : sz === 2 ? 0xffff : -1; }
 
 /** Effective-address closure for the instruction's memory operand (segment base included). */
-export function makeEA(insn: Instruction): EA {
+export function makeEA(insn: Insn): EA {
   const base = memInfo(insn).base, index = memInfo(insn).index, s = memInfo(insn).scale;
   const seg = memInfo(insn).seg;
   let inner: EA;
@@ -170,7 +170,7 @@ export function makeEA(insn: Instruction): EA {
 }
 
 /** Resolve operand i. `sz` overrides the operand size (for memory and immediates); defaults from iced. */
-export function loc(insn: Instruction, i: number, sz?: number): Loc {
+export function loc(insn: Insn, i: number, sz?: number): Loc {
   const kind = opKind(insn, i);
   if (kind === OK.Register) {
     const reg = opRegister(insn, i);
@@ -183,9 +183,8 @@ export function loc(insn: Instruction, i: number, sz?: number): Loc {
     return memLoc(insn, msz);
   }
   if (kind >= OK.Immediate8 && kind <= OK.Immediate32to64) {
-    const v = BigInt.asUintN(64, insn.immediate(i));
     const isz = sz ?? 8;
-    let lo = Number(v & 0xffffffffn) | 0, hi = Number(v >> 32n) | 0;
+    let lo = immediateLow(insn, i) | 0, hi = immediateHigh() | 0;
     if (isz < 8) { hi = 0; lo = isz === 4 ? lo : lo & maskOf(isz); }
     return immLoc(isz, lo, hi);
   }

@@ -7,7 +7,7 @@
 // the bit patterns as SSE does: the first operand's NaN (quieted), else the second's, else the default NaN.
 // Not modelled: MXCSR rounding modes other than nearest, FTZ/DAZ, and MXCSR exception status flags.
 
-import { Instruction, Mnemonic } from '../iced';
+import { Mnemonic } from '../iced';
 import * as iced from '../iced';
 import { pickEnum } from './icedEnums';
 // Local aliases: a bundled CommonJS module's exports are getters; read each enum object once.
@@ -29,7 +29,7 @@ const MN = pickEnum('Mnemonic', [
   'Sqrtpd', 'Sqrtps', 'Sqrtsd', 'Sqrtss', 'Ucomisd', 'Ucomiss', 'Unpckhpd', 'Unpckhps', 'Unpcklpd', 'Unpcklps',
   'Xorpd', 'Xorps',
 ]);
-import { memInfo, opCount, opKind, opRegister } from './insninfo';
+import { immediateLow, memInfo, opCount, opKind, opRegister, type Insn } from './insninfo';
 import type { Cpu } from './cpu';
 import * as M_fault from './fault';
 const { FaultSignal } = M_fault;
@@ -55,7 +55,7 @@ const Su8 = new Uint8Array(S.buffer), Si8 = new Int8Array(S.buffer), Su16 = new 
 /** An SSE operand: XMM register (xi = first dword index in Cpu.x), memory, GPR or immediate. */
 interface XLoc { k: 'x' | 'm' | 'g'; xi: number; ea: EA; ri: number; gsz: number }
 
-function xloc(insn: Instruction, i: number): XLoc {
+function xloc(insn: Insn, i: number): XLoc {
   const kind = opKind(insn, i);
   if (kind === OK.Memory) return { k: 'm', xi: 0, ea: makeEA(insn), ri: 0, gsz: 0 };
   if (kind !== OK.Register) throw new Error('unsupported SSE operand');
@@ -117,7 +117,7 @@ function put32(k: number, r: number): void {
 type LaneFn = () => void;
 
 /** Packed op: D = f(D, S) over the whole register; m128 sources must be aligned. */
-function packed(insn: Instruction, f: LaneFn): Op {
+function packed(insn: Insn, f: LaneFn): Op {
   const d = xloc(insn, 0), s = xloc(insn, 1);
   if (d.k !== 'x') throw new Error('destination must be an XMM register');
   const dx = d.xi;
@@ -125,14 +125,14 @@ function packed(insn: Instruction, f: LaneFn): Op {
 }
 
 /** Packed op with an imm8 (PSHUFD, SHUFPS, ...): f receives the immediate. */
-function packedImm(insn: Instruction, f: (imm: number) => void): Op {
-  const d = xloc(insn, 0), s = xloc(insn, 1), imm = Number(insn.immediate(2)) & 0xff;
+function packedImm(insn: Insn, f: (imm: number) => void): Op {
+  const d = xloc(insn, 0), s = xloc(insn, 1), imm = immediateLow(insn, 2) & 0xff;
   const dx = d.xi;
   return c => { load128(c, s, S, true); loadX(c, dx, D); f(imm); storeX(c, dx, D); };
 }
 
 /** Scalar float op on lane 0: D[0] = f(D[0], S[0]); other lanes of the destination unchanged. */
-function scalar(insn: Instruction, dbl: boolean, f: () => void): Op {
+function scalar(insn: Insn, dbl: boolean, f: () => void): Op {
   const d = xloc(insn, 0), s = xloc(insn, 1), dx = d.xi, n = dbl ? 8 : 4;
   return c => { loadScalar(c, s, S, n); loadX(c, dx, D); f(); storeX(c, dx, D); };
 }
@@ -229,7 +229,7 @@ for (const [base, f] of [
   for (const kind of ['sd', 'ss', 'pd', 'ps'] as const) FP_OPS[MN[`${base}${kind}`]] = [kind, f];
 }
 
-function fpOp(insn: Instruction, kind: 'sd' | 'ss' | 'pd' | 'ps', f: (a: number, b: number) => number, sqrt: boolean): Op {
+function fpOp(insn: Insn, kind: 'sd' | 'ss' | 'pd' | 'ps', f: (a: number, b: number) => number, sqrt: boolean): Op {
   const dbl = kind === 'sd' || kind === 'pd';
   const lanes = kind === 'pd' ? 2 : kind === 'ps' ? 4 : 1;
   const body = dbl
@@ -251,7 +251,7 @@ function fpOp(insn: Instruction, kind: 'sd' | 'ss' | 'pd' | 'ps', f: (a: number,
   return lanes === 1 ? scalar(insn, dbl, body) : packed(insn, body);
 }
 
-function minMax(insn: Instruction, kind: 'sd' | 'ss' | 'pd' | 'ps', isMin: boolean): Op {
+function minMax(insn: Insn, kind: 'sd' | 'ss' | 'pd' | 'ps', isMin: boolean): Op {
   const dbl = kind === 'sd' || kind === 'pd';
   const lanes = kind === 'pd' ? 2 : kind === 'ps' ? 4 : 1;
   // MIN/MAX return the second operand when either is NaN or both are zero (of any sign).
@@ -287,8 +287,8 @@ function cmpPred(p: number, a: number, b: number): boolean {
     default: return !un;
   }
 }
-function cmpOp(insn: Instruction, kind: 'sd' | 'ss' | 'pd' | 'ps'): Op {
-  const p = Number(insn.immediate(2)) & 7;
+function cmpOp(insn: Insn, kind: 'sd' | 'ss' | 'pd' | 'ps'): Op {
+  const p = immediateLow(insn, 2) & 7;
   const dbl = kind === 'sd' || kind === 'pd';
   const lanes = kind === 'pd' ? 2 : kind === 'ps' ? 4 : 1;
   const body = dbl
@@ -297,7 +297,7 @@ function cmpOp(insn: Instruction, kind: 'sd' | 'ss' | 'pd' | 'ps'): Op {
   return lanes === 1 ? scalar(insn, dbl, body) : packed(insn, body);
 }
 
-function comis(insn: Instruction, dbl: boolean): Op {
+function comis(insn: Insn, dbl: boolean): Op {
   const d = xloc(insn, 0), s = xloc(insn, 1), dx = d.xi;
   return c => {
     loadScalar(c, s, S, dbl ? 8 : 4);
@@ -345,7 +345,7 @@ function i64ToF32(lo: number, hi: number): number {
   return neg ? -r : r;
 }
 
-function cvt(insn: Instruction, m: Mnemonic): Op | null {
+function cvt(insn: Insn, m: Mnemonic): Op | null {
   const d = xloc(insn, 0), s = xloc(insn, 1), dx = d.xi;
   switch (m) {
     case MN.Cvtsi2sd: case MN.Cvtsi2ss: {
@@ -418,7 +418,7 @@ function cvt(insn: Instruction, m: Mnemonic): Op | null {
 
 // ---------------------------------------------------------------------------------------------- moves
 
-function moves(insn: Instruction, m: Mnemonic): Op | null {
+function moves(insn: Insn, m: Mnemonic): Op | null {
   const d = xloc(insn, 0), s = xloc(insn, 1);
   switch (m) {
     case MN.Movups: case MN.Movupd: case MN.Movdqu: case MN.Lddqu:
@@ -489,11 +489,11 @@ function moves(insn: Instruction, m: Mnemonic): Op | null {
 
 // ---------------------------------------------------------------------------------- shifts and shuffles
 
-function pshift(insn: Instruction, m: Mnemonic): Op {
+function pshift(insn: Insn, m: Mnemonic): Op {
   const d = xloc(insn, 0), dx = d.xi;
   const immForm = opKind(insn, 1) !== OK.Register && opKind(insn, 1) !== OK.Memory;
   const s = immForm ? null : xloc(insn, 1);
-  const imm = immForm ? Number(insn.immediate(1)) & 0xff : 0;
+  const imm = immForm ? immediateLow(insn, 1) & 0xff : 0;
   const lane = m === MN.Psllw || m === MN.Psrlw || m === MN.Psraw ? 16
     : m === MN.Pslld || m === MN.Psrld || m === MN.Psrad ? 32 : 64;
   const left = m === MN.Psllw || m === MN.Pslld || m === MN.Psllq;
@@ -524,8 +524,8 @@ function pshift(insn: Instruction, m: Mnemonic): Op {
   };
 }
 
-function bshift(insn: Instruction, left: boolean): Op {
-  const dx = xloc(insn, 0).xi, n = Number(insn.immediate(1)) & 0xff;
+function bshift(insn: Insn, left: boolean): Op {
+  const dx = xloc(insn, 0).xi, n = immediateLow(insn, 1) & 0xff;
   return c => {
     loadX(c, dx, D);
     copyD(); const t = Tu8;
@@ -537,7 +537,7 @@ function bshift(insn: Instruction, left: boolean): Op {
   };
 }
 
-function shuffles(insn: Instruction, m: Mnemonic): Op | null {
+function shuffles(insn: Insn, m: Mnemonic): Op | null {
   switch (m) {
     case MN.Pshufd: return packedImm(insn, imm => { for (let i = 0; i < 4; i++) D[i] = S[(imm >> (2 * i)) & 3]; });
     case MN.Pshuflw: return packedImm(insn, imm => {
@@ -560,7 +560,7 @@ function shuffles(insn: Instruction, m: Mnemonic): Op | null {
   return null;
 }
 
-function masks(insn: Instruction, m: Mnemonic): Op | null {
+function masks(insn: Insn, m: Mnemonic): Op | null {
   const d = xloc(insn, 0), s = xloc(insn, 1);
   if (d.k !== 'g' || s.k !== 'x') return null;
   const ri = d.ri, si = s.xi;
@@ -580,16 +580,16 @@ function masks(insn: Instruction, m: Mnemonic): Op | null {
   return null;
 }
 
-function insertExtract(insn: Instruction, m: Mnemonic): Op | null {
+function insertExtract(insn: Insn, m: Mnemonic): Op | null {
   if (m === MN.Pinsrw) {
-    const d = xloc(insn, 0), s = xloc(insn, 1), imm = Number(insn.immediate(2)) & 7, dx = d.xi;
+    const d = xloc(insn, 0), s = xloc(insn, 1), imm = immediateLow(insn, 2) & 7, dx = d.xi;
     return c => {
       const v = s.k === 'g' ? c.r[s.ri] & 0xffff : c.memory.read16(s.ea(c));
       c.xu16[dx * 2 + imm] = v;
     };
   }
   if (m === MN.Pextrw) {
-    const d = xloc(insn, 0), s = xloc(insn, 1), imm = Number(insn.immediate(2)) & 7;
+    const d = xloc(insn, 0), s = xloc(insn, 1), imm = immediateLow(insn, 2) & 7;
     if (d.k !== 'g' || s.k !== 'x') return null;
     const ri = d.ri, sx = s.xi;
     return c => { c.r[ri] = c.xu16[sx * 2 + imm]; c.r[ri + 1] = 0; };
@@ -598,7 +598,7 @@ function insertExtract(insn: Instruction, m: Mnemonic): Op | null {
 }
 
 /** Translate an SSE/SSE2 instruction, or null when it is not one (or uses MMX registers). */
-export function translateSse(insn: Instruction, m: Mnemonic): Op | null {
+export function translateSse(insn: Insn, m: Mnemonic): Op | null {
   if (opCount(insn) < 1) return null;
   // MOVSD/CMPSD share mnemonics with the string instructions; those have no register operands.
   if ((m === MN.Movsd || m === MN.Cmpsd) && opKind(insn, 0) !== OK.Register && opKind(insn, 0) !== OK.Memory) return null;

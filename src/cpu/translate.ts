@@ -2,7 +2,7 @@
 // live here; integer and SSE instructions are translated in integer.ts and sse.ts. Anything not handled
 // becomes a closure raising #UD with the bytes and their disassembly, so decoding never fails.
 
-import { Formatter, Instruction, Mnemonic } from '../iced';
+import { Decoder, DecoderOptions, Formatter, Instruction, Mnemonic } from '../iced';
 import * as iced from '../iced';
 import { pickEnum } from './icedEnums';
 // Local aliases: a bundled CommonJS module's exports are getters; read each enum object once.
@@ -15,7 +15,10 @@ const MN = pickEnum('Mnemonic', [
   'Rdtsc', 'Rdtscp', 'Ret', 'Sahf', 'Scasb', 'Scasd', 'Scasq', 'Scasw', 'Sfence', 'Stc', 'Std', 'Stmxcsr', 'Stosb',
   'Stosd', 'Stosq', 'Stosw', 'Syscall', 'Ud0', 'Ud1', 'Ud2', 'Xgetbv',
 ]);
-import { branchTarget, hasMemoryOperand, insnLength, memInfo, mnemonic, nextInsn, opCount, opKind } from './insninfo';
+import {
+  branchTarget, hasMemoryOperand, hasRepnePrefix, hasRepPrefix, immediateLow, insnLength, memInfo, mnemonic, opCount, opKind,
+  segmentPrefix, type Insn,
+} from './insninfo';
 import type { Cpu } from './cpu';
 import * as M_stop from './stop';
 const { STOP_HALT, STOP_SYSCALL } = M_stop;
@@ -53,12 +56,21 @@ const ANSWER: Translated = { op: () => {}, end: false, ud: false };
 function answer(op: Op, end: boolean, ud = false): Translated { ANSWER.op = op; ANSWER.end = end; ANSWER.ud = ud; return ANSWER; }
 
 let formatter: Formatter | null = null;
-/** Intel-syntax disassembly of one instruction (for fault messages). */
-export function disasm(insn: Instruction): string {
+/**
+ * Intel-syntax disassembly of one instruction (for fault messages): `insn`, or when it came from a decode cache
+ * record (null), its bytes decoded at addr.
+ */
+function disasm(insn: Insn, addr: number, bytes: Uint8Array): string {
+  let own: { dec: Decoder; insn: Instruction } | null = null;
   try {
     if (!formatter) formatter = new Formatter(FS_.Intel);
-    return formatter.format(insn);
-  } catch { return '(undisassemblable)'; }
+    if (insn === null) {
+      own = { dec: new Decoder(64, bytes, DecoderOptions.None), insn: new Instruction() };
+      own.dec.ip = BigInt(addr);
+      own.dec.decodeOut(own.insn);
+    }
+    return formatter.format(insn ?? own!.insn);
+  } catch { return '(undisassemblable)'; } finally { own?.dec.free(); own?.insn.free(); }
 }
 
 function hex(n: number): string { return '0x' + n.toString(16); }
@@ -102,12 +114,11 @@ function bytesKey(d: Uint8Array, p: number, len: number): string {
 }
 
 /**
- * The closure for `insn`, decoded at `addr` from d[pos...] (the bytes are a range of the decoder's buffer: no copy
- * per instruction; some may be missing when an invalid instruction ran out of them). Afterwards insninfo's readers
- * (insnLength, opKind, memInfo...) describe `insn`.
+ * The closure for the instruction insninfo describes (nextInsn: iced's `insn`; nextRecord: a decode cache record,
+ * insn null), at `addr` in d[pos...] (the bytes are a range of the decoder's buffer: no copy per instruction; some
+ * may be missing when an invalid instruction ran out of them).
  */
-export function translate(insn: Instruction, addr: number, d: Uint8Array, pos = 0): Translated {
-  nextInsn(insn);
+export function translate(insn: Insn, addr: number, d: Uint8Array, pos = 0): Translated {
   const len = insnLength(insn);
   const n = Math.max(1, Math.min(len, d.length - pos)); // the bytes that are there
   const key = bytesKey(d, pos, n);
@@ -122,7 +133,7 @@ export function translate(insn: Instruction, addr: number, d: Uint8Array, pos = 
     const t = translateControl(insn, m, addr, next);
     if (t) return t;
     const rs = stringOp(insn, m, addr);
-    if (rs) return answer(rs, insn.hasRepPrefix || insn.hasRepePrefix || insn.hasRepnePrefix);
+    if (rs) return answer(rs, hasRepPrefix(insn));
     const pure = translateInteger(insn, m) ?? translateSse(insn, m);
     if (pure) {
       // shared unless RIP-relative (the memory operand is read only when there is one: each field is a wasm call)
@@ -135,9 +146,9 @@ export function translate(insn: Instruction, addr: number, d: Uint8Array, pos = 
     }
     const op = translateMisc(insn, m, addr, next);
     if (op) return answer(op, false);
-    return answer(undefinedOp(addr, d.subarray(pos, pos + n), disasm(insn), 'not implemented by the emulator'), true, true);
+    return answer(undefinedOp(addr, d.subarray(pos, pos + n), disasm(insn, addr, d.subarray(pos, pos + n)), 'not implemented by the emulator'), true, true);
   } catch (e) {
-    return answer(undefinedOp(addr, d.subarray(pos, pos + n), disasm(insn), `not supported (${e instanceof Error ? e.message : e})`), true, true);
+    return answer(undefinedOp(addr, d.subarray(pos, pos + n), disasm(insn, addr, d.subarray(pos, pos + n)), `not supported (${e instanceof Error ? e.message : e})`), true, true);
   }
 }
 
@@ -151,11 +162,11 @@ for (const m of [MN.Jmp, MN.Call, MN.Ret, MN.Jrcxz, MN.Jecxz, MN.Loop, MN.Loope,
  * Control flow, or null. Every instruction comes here first and most are not control flow: the question is asked
  * before entering controlOp, whose closures share variables V8 would allocate a context for on every call.
  */
-function translateControl(insn: Instruction, m: Mnemonic, addr: number, next: number): Translated | null {
+function translateControl(insn: Insn, m: Mnemonic, addr: number, next: number): Translated | null {
   return CONTROL[m] === 1 || JCC_CC[m] >= 0 ? controlOp(insn, m, addr, next) : null;
 }
 
-function controlOp(insn: Instruction, m: Mnemonic, addr: number, next: number): Translated | null {
+function controlOp(insn: Insn, m: Mnemonic, addr: number, next: number): Translated | null {
   const nlo = next | 0, nhi = Math.floor(next / TWO32) | 0;
   const k0 = opCount(insn) > 0 ? opKind(insn, 0) : -1;
   const isNear = k0 === OK.NearBranch64 || k0 === OK.NearBranch32 || k0 === OK.NearBranch16;
@@ -165,7 +176,7 @@ function controlOp(insn: Instruction, m: Mnemonic, addr: number, next: number): 
   switch (m) {
     case MN.Jmp: return answer(isNear ? jmpTo(target) : indirect(insn, false, 0, 0), true);
     case MN.Call: return answer(isNear ? callTo(nlo, nhi, target) : indirect(insn, true, nlo, nhi), true);
-    case MN.Ret: return answer(ret(opCount(insn) > 0 ? Number(insn.immediate(0)) & 0xffff : 0), true);
+    case MN.Ret: return answer(ret(opCount(insn) > 0 ? immediateLow(insn, 0) & 0xffff : 0), true);
     case MN.Jrcxz: return answer(jrcxz(target), true);
     case MN.Jecxz: return answer(jecxz(target), true);
     case MN.Loop: case MN.Loope: case MN.Loopne: return answer(loopOp(m, target), true);
@@ -247,7 +258,7 @@ function jccOrder(cc: number, t: number, signed: boolean, orEq: boolean, neg: bo
  * Indirect JMP, or CALL pushing (nlo, nhi), the return address: the target is read (and may fault) before anything
  * changes.
  */
-function indirect(insn: Instruction, call: boolean, nlo: number, nhi: number): Op {
+function indirect(insn: Insn, call: boolean, nlo: number, nhi: number): Op {
   const s = loc(insn, 0, 8);
   const isMem = s.k === L_MEM;
   return c => {
@@ -301,7 +312,7 @@ for (const [kind, forms] of [
   ['scas', [MN.Scasb, MN.Scasw, MN.Scasd, MN.Scasq]],
 ] as const) forms.forEach((m, i) => { STRING_FORMS[m] = { kind, sz: 1 << i }; });
 
-function stringOp(insn: Instruction, m: Mnemonic, addr: number): Op | null {
+function stringOp(insn: Insn, m: Mnemonic, addr: number): Op | null {
   const form = STRING_FORMS[m];
   if (form === undefined) return null; // most instructions: no look at their operands (a call into insninfo each)
   // MOVSD/CMPSD are also SSE2 mnemonics: string forms are the ones with an implicit [RSI]/[RDI] operand.
@@ -314,12 +325,12 @@ function stringOp(insn: Instruction, m: Mnemonic, addr: number): Op | null {
   return implicit ? stringOpOf(insn, form.kind, form.sz, addr) : null;
 }
 
-function stringOpOf(insn: Instruction, kind: StringKind, sz: number, addr: number): Op {
-  const rep = insn.hasRepPrefix || insn.hasRepePrefix || insn.hasRepnePrefix;
-  const repne = insn.hasRepnePrefix;
+function stringOpOf(insn: Insn, kind: StringKind, sz: number, addr: number): Op {
+  const rep = hasRepPrefix(insn);
+  const repne = hasRepnePrefix(insn);
   const cmp = kind === 'cmps' || kind === 'scas';
   const fop = K_SUB | (sz << 4), mk = maskOf(sz);
-  const seg = insn.segmentPrefix;
+  const seg = segmentPrefix(insn);
   const one = (c: Cpu): void => {
     const d = c.dir * sz;
     switch (kind) {
@@ -375,7 +386,7 @@ function stringOpOf(insn: Instruction, kind: StringKind, sz: number, addr: numbe
 /** NOP and the like: no architectural effect in a single-core, in-order emulator (one op for all of them). */
 const NO_EFFECT: Op = () => {};
 
-function translateMisc(insn: Instruction, m: Mnemonic, addr: number, next: number): Op | null {
+function translateMisc(insn: Insn, m: Mnemonic, addr: number, next: number): Op | null {
   switch (m) {
     case MN.Nop: case MN.Pause: case MN.Mfence: case MN.Lfence: case MN.Sfence:
     case MN.Prefetchnta: case MN.Prefetcht0: case MN.Prefetcht1: case MN.Prefetcht2:

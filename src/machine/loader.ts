@@ -15,6 +15,7 @@ import type { RawFrame } from './frames';
 import type { Thread } from '../linux/thread';
 import type { RuntimeHooks } from '../debuginfo/goBinary';
 import { RealTracer } from './realTracer';
+import { openDecodeCache } from './decodeCache';
 import type { MemoryReader } from '../goruntime/reader/memoryReader';
 
 export interface LoadedProgram {
@@ -101,6 +102,7 @@ function loadElf(path: string, opts: LaunchOptions, io: KernelIO, shownName?: st
   } catch (e) {
     throw new Error(`${path}: ${(e as Error).message}`);
   }
+  kernel.memory.decoded = openDecodeCache(path) ?? null;
   const bytes = file.bytes;
   if (plain) {
     return { kind: 'elf', kernel, info: new DebugInfo([], [], []), virtualSources: new Map(), isNative: () => false, sourcePathFor: (p) => p, warnings: [] };

@@ -67,3 +67,26 @@ test('a glue call of a function the module does not export stops the build', asy
   const t = await import(path.join(ROOT, 'scripts', 'icedWasmTable.mjs')) as Transform;
   assert.throws(() => t.glueThroughTable('wasm.no_such_function(1);', ['f']), /wasm\.no_such_function/);
 });
+
+test('the rewritten glue compiles its wasm at the first call, not when it is loaded', async () => {
+  const t = await import(path.join(ROOT, 'scripts', 'icedWasmTable.mjs')) as Transform;
+  const dir = path.dirname(require.resolve('iced-x86'));
+  const { wasm, names } = t.exportsThroughTable(fs.readFileSync(path.join(dir, 'iced_x86_bg.wasm')));
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gs-iced-lazy-'));
+  try {
+    fs.writeFileSync(path.join(tmp, 'iced_x86.js'), t.glueThroughTable(fs.readFileSync(path.join(dir, 'iced_x86.js'), 'utf8'), names));
+    // no wasm file yet: loading the glue and reading its enums must not need it
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const lib = require(path.join(tmp, 'iced_x86.js')) as typeof iced;
+    assert.equal(lib.OpKind.Memory, iced.OpKind.Memory);
+    fs.writeFileSync(path.join(tmp, 'iced_x86_bg.wasm'), wasm);
+    const dec = new lib.Decoder(64, new Uint8Array([0x0f, 0x05]), lib.DecoderOptions.None);
+    const insn = dec.decode();
+    assert.equal(insn.code, iced.Code.Syscall);
+    const glue = lib as unknown as { __wasm: { memory: { buffer: ArrayBuffer } } };
+    assert.ok(glue.__wasm.memory.buffer.byteLength > 0, 'the exports, once instantiated');
+    insn.free(); dec.free();
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,252 @@
+// Decoded instructions kept from one run of a program for the next (the decode cache on disk is this store's
+// bytes: machine/decodeCache.ts). A record is what iced-x86 wrote for an instruction at an address; translating
+// from it needs no call into iced, so a run that finds every instruction here never loads iced's WebAssembly
+// (Go hello world: ~22,000 instructions decoded; iced's module, tables and decoding ~25 ms and ~700 page faults).
+//
+// A record is used only when the instruction's bytes in memory are the bytes it was decoded from: decoding is a
+// function of the bytes and the address, so a record can never describe other code (a rebuilt program, code
+// written at run time, another program's cache file).
+
+import type { Instruction } from '../iced';
+import { codeFacts, copyFields, FIELDS_SIZE, insnCode, knowCode, nextRecord, validFacts, type CodeFacts } from './insninfo';
+
+/**
+ * A record: iced's Instruction fields, with the instruction's first 8 bytes in place of next_rip (which insninfo
+ * never reads), then its other bytes (at most 7) and a pad byte.
+ */
+export const RECORD = FIELDS_SIZE + 8;
+const WORDS = RECORD >> 2;
+/** Where byte i of the instruction is in its record. */
+const byteAt = (i: number) => i < 8 ? i : FIELDS_SIZE - 8 + i;
+/** The struct's `len` and `code` (see insninfo's layout). */
+const LEN_AT = 38, CODE_AT = 32;
+/** A Code's facts in the file: code, mnemonic, memSize, memBytes (u16 each), opCount, flow, encoding, pad (u8). */
+const FACT = 12;
+const MAGIC = 0x43445347; // 'GSDC'
+const FORMAT = 1;
+/**
+ * The file: magic, format, addresses, records, facts (u32 each), a pad; iced's version (16 ASCII bytes); a CRC-32 of
+ * the rest and a pad. Then the addresses (float64, ascending), the record of each (u32; padded to 8 bytes), the
+ * records (RECORD bytes each, in the order they were decoded), the Codes' facts.
+ */
+const HEADER = 24 + 16 + 8;
+const SUM_AT = 40;
+/** DecodedStore.find: the instruction runs past the bytes given. */
+export const RUNS_PAST = -2;
+/** Records a file may hold (a program writing code at run time could otherwise grow it without end). */
+export const MAX_RECORDS = 1 << 20;
+
+const pad8 = (n: number) => (n + 7) & ~7;
+const TWO32 = 2 ** 32;
+/** Entries (addresses kept) are below this: an address times it plus an entry is exact in a float64 below 2^53. */
+const ENTRIES = 2 ** 21;
+
+export class DecodedStore {
+  /** Addresses with a record, ascending, and the record of each. */
+  private addrs: Float64Array<ArrayBufferLike>;
+  private recOf: Uint32Array<ArrayBufferLike>;
+  /** The records (RECORD bytes each), also as int32s. */
+  private recs: Uint8Array<ArrayBufferLike>;
+  private words: Int32Array<ArrayBufferLike>;
+  /** Index (in addrs) of the record found last: a block asks for consecutive instructions. */
+  private last = -1;
+  /**
+   * Instructions iced decoded in this run: their number, addresses, records (RECORD bytes each). Entries number the
+   * loaded addresses 0..n-1, then these; `keys` packs address and entry in one float64 while every address is below
+   * 2^32 (`packed`), for sorting natively when saved.
+   */
+  private nAdded = 0;
+  private addedAddrs = new Float64Array(0);
+  private keys = new Float64Array(0);
+  private packed = true;
+  private added = new Uint8Array(0);
+  private addedWords = new Int32Array(0);
+  private facts = new Map<number, CodeFacts>();
+  /** Instructions translated from a record, and decoded by iced, in this run. */
+  hits = 0;
+  misses = 0;
+
+  private constructor(
+    addrs: Float64Array<ArrayBufferLike>, recOf: Uint32Array<ArrayBufferLike>, recs: Uint8Array<ArrayBufferLike>, facts: CodeFacts[],
+    /** Keeps what iced decodes (`add`); false: only counts it. */
+    readonly collects = true,
+  ) {
+    this.addrs = addrs;
+    this.recOf = recOf;
+    this.recs = recs;
+    this.words = new Int32Array(recs.buffer, recs.byteOffset, recs.byteLength >> 2);
+    for (const f of facts) this.facts.set(f.code, f);
+  }
+
+  /** A store with no records that keeps what iced decodes, or (`collects` false) does not. */
+  static empty(collects = true): DecodedStore {
+    return new DecodedStore(new Float64Array(0), new Uint32Array(0), new Uint8Array(0), [], collects);
+  }
+
+  /**
+   * The store a file holds, or a reason it cannot be used (another iced-x86 or format, damaged: the checksum, the
+   * sizes and the Codes' facts are checked; a record when it is found). `checksum` is a CRC-32 (node:zlib's, given by
+   * the caller). The store keeps `file`'s memory.
+   */
+  static parse(file: Uint8Array, iced: string, checksum: (b: Uint8Array) => number): DecodedStore | string {
+    if (file.byteLength < HEADER) return 'too short';
+    if (file.byteOffset % 8 !== 0) file = file.slice(); // the addresses are read as float64s in place
+    const dv = new DataView(file.buffer, file.byteOffset, file.byteLength);
+    if (dv.getUint32(0, true) !== MAGIC || dv.getUint32(4, true) !== FORMAT) return 'not a decode cache of this format';
+    if (ascii(file.subarray(24, 40)) !== iced.slice(0, 16)) return 'made with another iced-x86';
+    const n = dv.getUint32(8, true), m = dv.getUint32(12, true), nf = dv.getUint32(16, true);
+    const at = { recOf: HEADER + n * 8, recs: HEADER + n * 8 + pad8(n * 4) };
+    const factsAt = at.recs + m * RECORD;
+    if (n > MAX_RECORDS || m > MAX_RECORDS || nf > 0xffff || file.byteLength !== factsAt + nf * FACT) return 'damaged (size)';
+    if (checksum(file.subarray(HEADER)) !== dv.getUint32(SUM_AT, true)) return 'damaged (checksum)';
+    const facts: CodeFacts[] = [];
+    for (let i = 0, p = factsAt; i < nf; i++, p += FACT) {
+      const f: CodeFacts = {
+        code: dv.getUint16(p, true), mnemonic: dv.getUint16(p + 2, true), memSize: dv.getUint16(p + 4, true),
+        memBytes: dv.getUint16(p + 6, true), opCount: file[p + 8], flow: file[p + 9], encoding: file[p + 10],
+      };
+      if (!validFacts(f)) return `damaged (code ${f.code})`;
+      facts.push(f);
+    }
+    for (const f of facts) knowCode(f);
+    const o = file.byteOffset;
+    return new DecodedStore(new Float64Array(file.buffer, o + HEADER, n), new Uint32Array(file.buffer, o + at.recOf, n),
+      file.subarray(at.recs, factsAt), facts);
+  }
+
+  /** Addresses with a record (loaded, and decoded in this run). */
+  get size(): number { return this.addrs.length + this.nAdded; }
+  /** This run decoded instructions the store did not have: it is worth saving. */
+  get changed(): boolean { return this.nAdded > 0; }
+
+  /**
+   * The record of the instruction at `addr` whose bytes start at d[pos] (fewer than 15 may be there), or -1, or
+   * RUNS_PAST: the bytes there are the start of the record's instruction, which needs more of them (an x86 decoder
+   * reads an instruction's bytes in order, so any instruction starting with them does). Then `use` it.
+   */
+  find(addr: number, d: Uint8Array, pos: number): number {
+    const addrs = this.addrs, n = addrs.length;
+    let k = this.last + 1;
+    if (k >= n || addrs[k] !== addr) {
+      let lo = 0, hi = n - 1;
+      k = -1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1, a = addrs[mid];
+        if (a < addr) lo = mid + 1; else if (a > addr) hi = mid - 1; else { k = mid; break; }
+      }
+      if (k < 0) return -1;
+    }
+    const rec = this.recOf[k], r = this.recs, at = rec * RECORD;
+    if (at >= r.length) return -1; // damaged (the checksum makes it unlikely)
+    const len = r[at + LEN_AT], have = Math.min(len, d.length - pos);
+    if (len < 1 || len > 15 || !this.facts.has(r[at + CODE_AT] | (r[at + CODE_AT + 1] << 8))) return -1;
+    for (let i = 0; i < have; i++) if (r[at + byteAt(i)] !== d[pos + i]) return -1;
+    if (have < len) return RUNS_PAST;
+    this.last = k;
+    return rec;
+  }
+
+  /** Record `rec` (found) becomes the instruction insninfo describes (translate it with a null Insn). */
+  use(rec: number): void { this.hits++; nextRecord(this.recs, this.words, rec * RECORD); }
+
+  /**
+   * Keeps the instruction insninfo describes, which iced decoded at `addr` from d[pos...pos+len), for the next run.
+   * Not kept: what a record cannot stand for (see codeFacts) or when the fields are not read from wasm memory.
+   */
+  add(insn: Instruction, addr: number, d: Uint8Array, pos: number, len: number): void {
+    this.misses++;
+    if (!this.collects) return;
+    const code = insnCode(insn);
+    // Code.INVALID (0): its length depends on the bytes that were missing
+    const k = this.nAdded;
+    if (code === 0 || this.recs.length / RECORD + k >= MAX_RECORDS || len < 1 || len > 15 || pos + len > d.length) return;
+    if (!this.facts.has(code)) {
+      const f = codeFacts(insn);
+      if (f === undefined) return;
+      this.facts.set(code, f);
+    }
+    if (k === this.addedAddrs.length) this.grow();
+    if (!copyFields(this.addedWords, k * WORDS)) return;
+    const to = this.added, at = k * RECORD;
+    for (let i = 0; i < len; i++) to[at + byteAt(i)] = d[pos + i];
+    this.addedAddrs[k] = addr;
+    if (addr >= TWO32) this.packed = false;
+    else this.keys[k] = addr * ENTRIES + this.addrs.length + k;
+    this.nAdded = k + 1;
+  }
+
+  private grow(): void {
+    const cap = Math.max(1024, this.addedAddrs.length * 2);
+    const added = new Uint8Array(cap * RECORD), addrs = new Float64Array(cap), keys = new Float64Array(cap);
+    added.set(this.added); addrs.set(this.addedAddrs); keys.set(this.keys);
+    this.added = added; this.addedWords = new Int32Array(added.buffer); this.addedAddrs = addrs; this.keys = keys;
+  }
+
+  /**
+   * The store as a file: the loaded records and this run's after them; each address's latest record (an address
+   * decoded again had other bytes, or its block was rebuilt).
+   */
+  serialize(iced: string, checksum: (b: Uint8Array) => number): Uint8Array {
+    const m0 = this.recs.length / RECORD, added = this.nAdded, m = m0 + added;
+    const [addrs, recOf] = this.index(m0);
+    const n = addrs.length, facts = [...this.facts.values()];
+    const at = { recOf: HEADER + n * 8, recs: HEADER + n * 8 + pad8(n * 4) };
+    const factsAt = at.recs + m * RECORD;
+    const out = new Uint8Array(factsAt + facts.length * FACT);
+    const dv = new DataView(out.buffer);
+    dv.setUint32(0, MAGIC, true); dv.setUint32(4, FORMAT, true);
+    dv.setUint32(8, n, true); dv.setUint32(12, m, true); dv.setUint32(16, facts.length, true);
+    for (let i = 0; i < Math.min(16, iced.length); i++) out[24 + i] = iced.charCodeAt(i) & 0x7f;
+    new Float64Array(out.buffer, HEADER, n).set(addrs);
+    new Uint32Array(out.buffer, at.recOf, n).set(recOf);
+    out.set(this.recs, at.recs);
+    out.set(this.added.subarray(0, added * RECORD), at.recs + m0 * RECORD);
+    let p = factsAt;
+    for (const f of facts) {
+      dv.setUint16(p, f.code, true); dv.setUint16(p + 2, f.mnemonic, true); dv.setUint16(p + 4, f.memSize, true);
+      dv.setUint16(p + 6, f.memBytes, true); out[p + 8] = f.opCount; out[p + 9] = f.flow; out[p + 10] = f.encoding;
+      p += FACT;
+    }
+    dv.setUint32(SUM_AT, checksum(out.subarray(HEADER)), true);
+    return out;
+  }
+
+  /**
+   * The addresses to save, ascending, and the record of each (the latest entry's: this run's records are numbered
+   * after the m0 loaded ones). Sorted natively as packed keys when every address is below 2^32 (no call back per
+   * comparison: this runs in code V8 has not compiled, as the process ends).
+   */
+  private index(m0: number): [Float64Array, Uint32Array] {
+    const loaded = this.addrs.length, added = this.nAdded, total = loaded + added;
+    const addrs = new Float64Array(total), recOf = new Uint32Array(total);
+    let n = 0;
+    // each entry in address order; a later entry at the same address replaces the one before
+    const keep = (a: number, e: number) => {
+      if (n > 0 && addrs[n - 1] === a) n--;
+      addrs[n] = a; recOf[n] = e < loaded ? this.recOf[e] : m0 + e - loaded; n++;
+    };
+    if (this.packed && (loaded === 0 || this.addrs[loaded - 1] < TWO32)) {
+      const keys = new Float64Array(total);
+      for (let e = 0; e < loaded; e++) keys[e] = this.addrs[e] * ENTRIES + e;
+      keys.set(this.keys.subarray(0, added), loaded);
+      keys.sort();
+      for (let i = 0; i < total; i++) {
+        const key = keys[i], e = key % ENTRIES, a = (key - e) / ENTRIES;
+        if (n > 0 && addrs[n - 1] === a) n--;
+        addrs[n] = a; recOf[n] = e < loaded ? this.recOf[e] : m0 + e - loaded; n++;
+      }
+    } else {
+      const addrOf = (e: number) => e < loaded ? this.addrs[e] : this.addedAddrs[e - loaded];
+      const order = Array.from({ length: total }, (_, e) => e).sort((a, b) => addrOf(a) - addrOf(b) || a - b);
+      for (const e of order) keep(addrOf(e), e);
+    }
+    return [addrs.subarray(0, n), recOf.subarray(0, n)];
+  }
+}
+
+/** Bytes up to the first zero as ASCII (the header's iced version). */
+function ascii(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length && b[i] !== 0; i++) s += String.fromCharCode(b[i]);
+  return s;
+}

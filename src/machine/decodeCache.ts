@@ -1,0 +1,107 @@
+// The decode cache on disk: the instructions iced-x86 decoded in one run of a program, kept for the next runs of the
+// same file (cpu/decodedStore.ts says what a record is and why a stale one is never used). A debugger runs the
+// same program again and again; from its third run on, Go hello world starts without iced-x86 (~20 ms of ~300).
+//
+// Keeping the records costs the run that keeps them (~30 ms for hello world: copying ~22,000 records and writing
+// them, in code V8 has not compiled), so a program's first run only notes that it ran (an empty cache file); its
+// second run keeps what iced decoded; a later run that decodes something new adds it. A program run once pays
+// nothing. One file per program file (its real path, size and modification time). Where: $GOSYSCALL_CACHE_DIR,
+// else $XDG_CACHE_HOME/gosyscall, else ~/.cache/gosyscall, else the temp folder. GOSYSCALL_NO_DECODE_CACHE=1
+// turns it off.
+import fs = require('node:fs');
+import path = require('node:path');
+import zlib = require('node:zlib');
+import { DecodedStore } from '../cpu/decodedStore';
+import { readOwned } from '../boot/readOnce';
+import { version as ICED_VERSION } from 'iced-x86/package.json';
+
+/** Cache files kept in the folder; the least recently used go first. */
+const KEEP_FILES = 64;
+
+/** node:zlib's CRC-32 (Node 20.15 and later; without it, no decode cache). */
+const crc32 = (zlib as { crc32?: (b: Uint8Array) => number }).crc32;
+
+/** The folder decode caches live in. */
+export function decodeCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.GOSYSCALL_CACHE_DIR) return env.GOSYSCALL_CACHE_DIR;
+  if (env.XDG_CACHE_HOME) return path.join(env.XDG_CACHE_HOME, 'gosyscall');
+  if (env.HOME) return path.join(env.HOME, '.cache', 'gosyscall');
+  const os = require('node:os') as typeof import('node:os');
+  return path.join(os.tmpdir(), `gosyscall-${process.getuid?.() ?? 'user'}`);
+}
+
+/** The cache file of the program file at `program` (it exists). */
+export function decodeCacheFile(program: string, dir = decodeCacheDir()): string {
+  const real = fs.realpathSync(program);
+  const st = fs.statSync(real);
+  // two CRC-32s (not node:crypto: its first hash costs ~7 ms); files that meet in a name only displace each other
+  const hex = (s: string) => (crc32!(Buffer.from(s)) >>> 0).toString(16).padStart(8, '0');
+  const key = hex(real) + hex(`${st.size}:${st.mtimeMs}`);
+  return path.join(dir, `${path.basename(real).replace(/[^\w.-]/g, '_')}-${key}.decode`);
+}
+
+/** Stores to write when the process ends, by file. */
+const pending = new Map<string, DecodedStore>();
+let hooked = false;
+
+/**
+ * The decode cache for a run of `program`: what an earlier run left, or an empty store when there is none or it
+ * cannot be used (another iced-x86, a damaged file: replaced, silently, as V8 replaces its code cache); saved when
+ * the process exits, if this run added to it. Undefined when turned off.
+ */
+export function openDecodeCache(program: string): DecodedStore | undefined {
+  if (process.env.GOSYSCALL_NO_DECODE_CACHE || crc32 === undefined) return undefined;
+  let file: string;
+  try { file = decodeCacheFile(program); } catch { return undefined; }
+  let bytes: Buffer | undefined;
+  try { bytes = readOwned(file); } catch { /* the program's first run */ }
+  let store = DecodedStore.empty(bytes !== undefined);
+  if (bytes !== undefined) {
+    const r = DecodedStore.parse(bytes, ICED_VERSION, crc32);
+    if (typeof r !== 'string') {
+      store = r;
+      try { const now = new Date(); fs.utimesSync(file, now, now); } catch { /* read-only: still usable */ }
+    }
+  }
+  pending.set(file, store);
+  if (!hooked) { hooked = true; process.once('exit', saveDecodeCaches); }
+  return store;
+}
+
+/**
+ * Writes every store that changed, and an empty one for a program's first run (write then rename: two runs ending
+ * together never leave half a file).
+ */
+export function saveDecodeCaches(): void {
+  for (const [file, store] of pending) {
+    if (store.collects && !store.changed) continue;
+    const tmp = `${file}.${process.pid}.tmp`;
+    try {
+      makeDir(path.dirname(file));
+      fs.writeFileSync(tmp, (store.collects ? store : DecodedStore.empty()).serialize(ICED_VERSION, crc32!));
+      fs.renameSync(tmp, file);
+      prune(path.dirname(file));
+    } catch {
+      try { fs.unlinkSync(tmp); } catch { /* nothing written */ }
+    }
+  }
+  pending.clear();
+}
+
+/**
+ * mkdir -p, a level at a time (Node 20's recursive mkdirSync never returns for a path under /proc that does not
+ * exist).
+ */
+function makeDir(dir: string): void {
+  const missing: string[] = [];
+  for (let d = dir; !fs.existsSync(d) && missing.length < 16; d = path.dirname(d)) missing.push(d);
+  for (const d of missing.reverse()) fs.mkdirSync(d);
+}
+
+/** Keeps the KEEP_FILES most recently used cache files of the folder. */
+function prune(dir: string): void {
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.decode'));
+  if (files.length <= KEEP_FILES) return;
+  const byAge = files.map((f) => ({ f, t: fs.statSync(path.join(dir, f)).mtimeMs })).sort((a, b) => b.t - a.t);
+  for (const { f } of byAge.slice(KEEP_FILES)) fs.rmSync(path.join(dir, f), { force: true });
+}

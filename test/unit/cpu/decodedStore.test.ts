@@ -1,0 +1,158 @@
+// The decode cache's store (src/cpu/decodedStore.ts): records found only at their address with their bytes, kept
+// across serialize/parse, the latest per address, damage refused; and a real Go program run from a warm store
+// behaves exactly as one decoded by iced (the oracle), without decoding anything.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as zlib from 'node:zlib';
+import { Decoder, DecoderOptions, Instruction, Mnemonic } from 'iced-x86';
+import { DecodedStore, RUNS_PAST } from '../../../src/cpu/decodedStore';
+import { branchTarget, insnLength, memInfo, mnemonic, nextInsn } from '../../../src/cpu/insninfo';
+import { Kernel } from '../../../src/linux';
+import { buildPrograms } from '../linux/goFixtures';
+
+const ICED = '1.21.0';
+const crc32 = (zlib as unknown as { crc32(b: Uint8Array): number }).crc32;
+
+/** mov rax,[rbx+8]; jne -8 (to 0x401000 from 0x401004+6); mov rcx,[rip+0x10]; syscall */
+const CODE = Uint8Array.from([0x48, 0x8b, 0x43, 0x08, 0x0f, 0x85, 0xf6, 0xff, 0xff, 0xff, 0x48, 0x8b, 0x0d, 0x10, 0, 0, 0, 0x0f, 0x05]);
+
+/** Each instruction of `bytes` at `base`, decoded by iced and added to `store`; their addresses and lengths. */
+function addAll(store: DecodedStore, bytes: Uint8Array, base: number): { addr: number; len: number }[] {
+  const dec = new Decoder(64, bytes, DecoderOptions.None);
+  dec.ip = BigInt(base);
+  const insn = new Instruction();
+  const out: { addr: number; len: number }[] = [];
+  while (dec.canDecode) {
+    const pos = dec.position;
+    dec.decodeOut(insn);
+    nextInsn(insn);
+    store.add(insn, base + pos, bytes, pos, insn.length);
+    out.push({ addr: base + pos, len: insn.length });
+  }
+  dec.free(); insn.free();
+  return out;
+}
+
+function roundTrip(store: DecodedStore): DecodedStore {
+  const r = DecodedStore.parse(store.serialize(ICED, crc32), ICED, crc32);
+  assert.ok(typeof r !== 'string', `parse: ${r}`);
+  return r as DecodedStore;
+}
+
+test('records come back from a file at their addresses, with the fields iced decoded', () => {
+  const s = DecodedStore.empty();
+  const insns = addAll(s, CODE, 0x401000);
+  assert.equal(s.misses, 4);
+  assert.ok(s.changed);
+  const t = roundTrip(s);
+  assert.equal(t.size, 4);
+  assert.equal(t.changed, false);
+  const found = insns.map(({ addr }) => t.find(addr, CODE, addr - 0x401000));
+  assert.ok(found.every((k) => k >= 0), `${found}`);
+  t.use(found[0]);
+  assert.deepEqual([insnLength(null), mnemonic(null), memInfo(null).disp], [4, Mnemonic.Mov, 8]);
+  t.use(found[1]);
+  assert.deepEqual([insnLength(null), mnemonic(null), branchTarget(null)], [6, Mnemonic.Jne, 0x401000]);
+  t.use(found[2]);
+  assert.equal(memInfo(null).disp, 0x40100a + 7 + 0x10, 'RIP-relative: the absolute address, as iced gives it');
+  t.use(found[3]);
+  assert.equal(mnemonic(null), Mnemonic.Syscall);
+  assert.equal(t.hits, 4);
+});
+
+test('a record is used only for its own bytes at its own address', () => {
+  const t = roundTrip((() => { const s = DecodedStore.empty(); addAll(s, CODE, 0x401000); return s; })());
+  const other = CODE.slice();
+  other[3] = 0x10; // mov rax,[rbx+10h]
+  assert.equal(t.find(0x401000, other, 0), -1, 'other bytes');
+  assert.equal(t.find(0x401001, CODE, 1), -1, 'no record there');
+  assert.equal(t.find(0x500000, CODE, 0), -1, 'another address, same bytes');
+  // the jne's bytes cut after 3 of 6: the instruction runs past them (a page's end), as iced would say
+  assert.equal(t.find(0x401004, CODE.subarray(0, 7), 4), RUNS_PAST);
+  const cut = CODE.slice(0, 7);
+  cut[5] = 0x84; // je: other bytes, cut short
+  assert.equal(t.find(0x401004, cut, 4), -1);
+  assert.ok(t.find(0x401004, CODE, 4) >= 0);
+});
+
+test('a later run adds to what it loaded; an address decoded again keeps its latest record', () => {
+  const t = roundTrip((() => { const s = DecodedStore.empty(); addAll(s, CODE, 0x401000); return s; })());
+  const changed = CODE.slice();
+  changed[3] = 0x10;
+  assert.equal(t.find(0x401000, changed, 0), -1);
+  addAll(t, changed.subarray(0, 4), 0x401000); // decoded again: other bytes at the same address
+  addAll(t, CODE, 0x7fff_0000_1000); // and code above 2^32 (sorted without packing)
+  const u = roundTrip(t);
+  assert.equal(u.size, 4 + 4);
+  assert.ok(u.find(0x401000, changed, 0) >= 0, 'the new bytes');
+  assert.equal(u.find(0x401000, CODE, 0), -1, 'the old record is gone');
+  assert.ok(u.find(0x401004, CODE, 4) >= 0, 'the others stay');
+  assert.ok(u.find(0x7fff_0000_1004, CODE, 4) >= 0);
+  u.use(u.find(0x7fff_0000_1004, CODE, 4));
+  assert.equal(branchTarget(null), 0x7fff_0000_1000);
+});
+
+test('a store that does not collect keeps nothing', () => {
+  const s = DecodedStore.empty(false);
+  addAll(s, CODE, 0x401000);
+  assert.equal(s.misses, 4);
+  assert.equal(s.size, 0);
+  assert.equal(s.changed, false);
+});
+
+test('a damaged, foreign or truncated file is refused with the reason', () => {
+  const s = DecodedStore.empty();
+  addAll(s, CODE, 0x401000);
+  const file = s.serialize(ICED, crc32);
+  assert.equal(DecodedStore.parse(file, '1.22.0', crc32), 'made with another iced-x86');
+  assert.equal(DecodedStore.parse(file.subarray(0, 20), ICED, crc32), 'too short');
+  assert.equal(DecodedStore.parse(file.subarray(0, file.length - 1), ICED, crc32), 'damaged (size)');
+  assert.equal(DecodedStore.parse(new Uint8Array(file.length), ICED, crc32), 'not a decode cache of this format');
+  for (const at of [48, 60, 100, file.length - 1]) {
+    const bad = file.slice();
+    bad[at] ^= 0x40;
+    assert.equal(DecodedStore.parse(bad, ICED, crc32), 'damaged (checksum)', `byte ${at}`);
+  }
+  const odd = new Uint8Array(file.length + 1).subarray(1); // not 8-aligned: copied, then read
+  odd.set(file);
+  assert.ok(typeof DecodedStore.parse(odd, ICED, crc32) !== 'string');
+});
+
+/** Runs the Go fixture `scenario` with `store` on its memory; its output, trace and instruction count. */
+function runGo(bin: string, scenario: string, store: DecodedStore | null): { out: string; trace: string; instructions: number } {
+  let out = '';
+  const events: string[] = [];
+  const k: Kernel = new Kernel({
+    stdout: (b) => { out += Buffer.from(b).toString(); }, ncpu: 2,
+    trace: { emit: (e) => events.push(JSON.stringify({ ...e, t: k.clockNs })) },
+  });
+  k.load(new Uint8Array(fs.readFileSync(bin)), { argv: ['programs', scenario], env: ['GOMAXPROCS=2'], path: '/programs' });
+  k.memory.decoded = store;
+  for (;;) { const s = k.run(50_000_000); if (s.kind === 'exit' || s.kind === 'deadlock') break; }
+  return { out, trace: events.join('\n'), instructions: k.instructions };
+}
+
+test('a Go program run from a warm store decodes nothing and does exactly what the run decoded by iced did', () => {
+  const bin = buildPrograms();
+  const plain = runGo(bin, 'goroutines', null);
+  const first = DecodedStore.empty();
+  const cold = runGo(bin, 'goroutines', first);
+  assert.ok(first.misses > 10_000 && first.hits === 0, `${first.misses} decoded`);
+  const warmStore = roundTrip(first);
+  const warm = runGo(bin, 'goroutines', warmStore);
+  assert.equal(warmStore.misses, 0, 'every instruction came from the store');
+  assert.ok(warmStore.hits > 10_000);
+  assert.equal(warmStore.changed, false);
+  assert.ok(plain.trace.length > 1000 && plain.out.length > 0);
+  for (const r of [cold, warm]) {
+    assert.equal(r.out, plain.out);
+    assert.equal(r.instructions, plain.instructions);
+    assert.equal(r.trace, plain.trace);
+  }
+  // a store of another scenario serves what the two share, and iced decodes the rest
+  const other = roundTrip(first);
+  const pipe = runGo(bin, 'ospipe', other);
+  assert.equal(pipe.out, runGo(bin, 'ospipe', null).out);
+  assert.ok(other.hits > 5_000 && other.misses > 0 && other.changed, `${other.hits} from the store, ${other.misses} decoded`);
+});
