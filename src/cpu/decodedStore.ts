@@ -8,6 +8,7 @@
 // written at run time, another program's cache file).
 
 import type { Instruction } from '../iced';
+import type { Op } from './operands';
 import { codeFacts, copyFields, FIELDS_SIZE, insnCode, knowCode, nextRecord, validFacts, type CodeFacts } from './insninfo';
 
 /**
@@ -16,8 +17,6 @@ import { codeFacts, copyFields, FIELDS_SIZE, insnCode, knowCode, nextRecord, val
  */
 export const RECORD = FIELDS_SIZE + 8;
 const WORDS = RECORD >> 2;
-/** Where byte i of the instruction is in its record. */
-const byteAt = (i: number) => i < 8 ? i : FIELDS_SIZE - 8 + i;
 /** The struct's `len` and `code` (see insninfo's layout). */
 const LEN_AT = 38, CODE_AT = 32;
 /** A Code's facts in the file: code, mnemonic, memSize, memBytes (u16 each), opCount, flow, encoding, pad (u8). */
@@ -51,16 +50,22 @@ export class DecodedStore {
   /** Index (in addrs) of the record found last: a block asks for consecutive instructions. */
   private last = -1;
   /**
-   * Instructions iced decoded in this run: their number, addresses, records (RECORD bytes each). Entries number the
-   * loaded addresses 0..n-1, then these; `keys` packs address and entry in one float64 while every address is below
-   * 2^32 (`packed`), for sorting natively when saved.
+   * Instructions iced decoded in this run: their number, addresses and records (numbers in `added`). Entries number
+   * the loaded addresses 0..n-1, then these; `keys` packs address and entry in one float64 while every address is
+   * below 2^32 (`packed`), for sorting natively when saved.
    */
   private nAdded = 0;
   private addedAddrs = new Float64Array(0);
+  private addedRec = new Int32Array(0);
   private keys = new Float64Array(0);
   private packed = true;
+  /** This run's records (RECORD bytes each, also as int32s); by the bytes of an instruction whose op is shared. */
+  private nRecs = 0;
   private added = new Uint8Array(0);
   private addedWords = new Int32Array(0);
+  private recByKey = new Map<string, number>();
+  /** The op translated from a loaded record, when it depends on the bytes only (translate's shared ops). */
+  private ops: (Op | undefined)[] = [];
   private facts = new Map<number, CodeFacts>();
   /** Instructions translated from a record, and decoded by iced, in this run. */
   hits = 0;
@@ -140,7 +145,9 @@ export class DecodedStore {
     if (at >= r.length) return -1; // damaged (the checksum makes it unlikely)
     const len = r[at + LEN_AT], have = Math.min(len, d.length - pos);
     if (len < 1 || len > 15 || !this.facts.has(r[at + CODE_AT] | (r[at + CODE_AT + 1] << 8))) return -1;
-    for (let i = 0; i < have; i++) if (r[at + byteAt(i)] !== d[pos + i]) return -1;
+    const head = have < 8 ? have : 8;
+    for (let i = 0; i < head; i++) if (r[at + i] !== d[pos + i]) return -1;
+    for (let i = 8; i < have; i++) if (r[at + FIELDS_SIZE - 8 + i] !== d[pos + i]) return -1;
     if (have < len) return RUNS_PAST;
     this.last = k;
     return rec;
@@ -149,37 +156,56 @@ export class DecodedStore {
   /** Record `rec` (found) becomes the instruction insninfo describes (translate it with a null Insn). */
   use(rec: number): void { this.hits++; nextRecord(this.recs, this.words, rec * RECORD); }
 
+  /** The op already translated from loaded record `rec` (one shared by every address with these bytes). */
+  opOf(rec: number): Op | undefined { return this.ops[rec]; }
+  /** Record `rec`'s op, when it depends only on the bytes (Translated.shared). */
+  setOp(rec: number, op: Op): void { this.ops[rec] = op; }
+
   /**
    * Keeps the instruction insninfo describes, which iced decoded at `addr` from d[pos...pos+len), for the next run.
+   * `key`: its bytes (translate's key) when its op depends on them only: one record serves every address with them.
    * Not kept: what a record cannot stand for (see codeFacts) or when the fields are not read from wasm memory.
    */
-  add(insn: Instruction, addr: number, d: Uint8Array, pos: number, len: number): void {
+  add(insn: Instruction, addr: number, d: Uint8Array, pos: number, len: number, key: string | null): void {
     this.misses++;
     if (!this.collects) return;
     const code = insnCode(insn);
     // Code.INVALID (0): its length depends on the bytes that were missing
-    const k = this.nAdded;
-    if (code === 0 || this.recs.length / RECORD + k >= MAX_RECORDS || len < 1 || len > 15 || pos + len > d.length) return;
-    if (!this.facts.has(code)) {
-      const f = codeFacts(insn);
-      if (f === undefined) return;
-      this.facts.set(code, f);
+    if (code === 0 || this.addrs.length + this.nAdded >= MAX_RECORDS || len < 1 || len > 15 || pos + len > d.length) return;
+    let rec = key !== null ? this.recByKey.get(key) : undefined;
+    if (rec === undefined) {
+      if (!this.facts.has(code)) {
+        const f = codeFacts(insn);
+        if (f === undefined) return;
+        this.facts.set(code, f);
+      }
+      rec = this.nRecs;
+      if (rec * RECORD === this.added.length) this.growRecords();
+      if (!copyFields(this.addedWords, rec * WORDS)) return;
+      const to = this.added, at = rec * RECORD;
+      for (let i = 0; i < len; i++) to[at + (i < 8 ? i : FIELDS_SIZE - 8 + i)] = d[pos + i];
+      this.nRecs = rec + 1;
+      if (key !== null) this.recByKey.set(key, rec);
     }
-    if (k === this.addedAddrs.length) this.grow();
-    if (!copyFields(this.addedWords, k * WORDS)) return;
-    const to = this.added, at = k * RECORD;
-    for (let i = 0; i < len; i++) to[at + byteAt(i)] = d[pos + i];
+    const k = this.nAdded;
+    if (k === this.addedAddrs.length) this.growEntries();
     this.addedAddrs[k] = addr;
+    this.addedRec[k] = rec;
     if (addr >= TWO32) this.packed = false;
     else this.keys[k] = addr * ENTRIES + this.addrs.length + k;
     this.nAdded = k + 1;
   }
 
-  private grow(): void {
+  private growEntries(): void {
     const cap = Math.max(1024, this.addedAddrs.length * 2);
-    const added = new Uint8Array(cap * RECORD), addrs = new Float64Array(cap), keys = new Float64Array(cap);
-    added.set(this.added); addrs.set(this.addedAddrs); keys.set(this.keys);
-    this.added = added; this.addedWords = new Int32Array(added.buffer); this.addedAddrs = addrs; this.keys = keys;
+    const addrs = new Float64Array(cap), recs = new Int32Array(cap), keys = new Float64Array(cap);
+    addrs.set(this.addedAddrs); recs.set(this.addedRec); keys.set(this.keys);
+    this.addedAddrs = addrs; this.addedRec = recs; this.keys = keys;
+  }
+  private growRecords(): void {
+    const added = new Uint8Array(Math.max(1024, this.nRecs * 2) * RECORD);
+    added.set(this.added);
+    this.added = added; this.addedWords = new Int32Array(added.buffer);
   }
 
   /**
@@ -187,7 +213,7 @@ export class DecodedStore {
    * decoded again had other bytes, or its block was rebuilt).
    */
   serialize(iced: string, checksum: (b: Uint8Array) => number): Uint8Array {
-    const m0 = this.recs.length / RECORD, added = this.nAdded, m = m0 + added;
+    const m0 = this.recs.length / RECORD, m = m0 + this.nRecs;
     const [addrs, recOf] = this.index(m0);
     const n = addrs.length, facts = [...this.facts.values()];
     const at = { recOf: HEADER + n * 8, recs: HEADER + n * 8 + pad8(n * 4) };
@@ -200,7 +226,7 @@ export class DecodedStore {
     new Float64Array(out.buffer, HEADER, n).set(addrs);
     new Uint32Array(out.buffer, at.recOf, n).set(recOf);
     out.set(this.recs, at.recs);
-    out.set(this.added.subarray(0, added * RECORD), at.recs + m0 * RECORD);
+    out.set(this.added.subarray(0, this.nRecs * RECORD), at.recs + m0 * RECORD);
     let p = factsAt;
     for (const f of facts) {
       dv.setUint16(p, f.code, true); dv.setUint16(p + 2, f.mnemonic, true); dv.setUint16(p + 4, f.memSize, true);
@@ -223,7 +249,7 @@ export class DecodedStore {
     // each entry in address order; a later entry at the same address replaces the one before
     const keep = (a: number, e: number) => {
       if (n > 0 && addrs[n - 1] === a) n--;
-      addrs[n] = a; recOf[n] = e < loaded ? this.recOf[e] : m0 + e - loaded; n++;
+      addrs[n] = a; recOf[n] = e < loaded ? this.recOf[e] : m0 + this.addedRec[e - loaded]; n++;
     };
     if (this.packed && (loaded === 0 || this.addrs[loaded - 1] < TWO32)) {
       const keys = new Float64Array(total);
@@ -233,7 +259,7 @@ export class DecodedStore {
       for (let i = 0; i < total; i++) {
         const key = keys[i], e = key % ENTRIES, a = (key - e) / ENTRIES;
         if (n > 0 && addrs[n - 1] === a) n--;
-        addrs[n] = a; recOf[n] = e < loaded ? this.recOf[e] : m0 + e - loaded; n++;
+        addrs[n] = a; recOf[n] = e < loaded ? this.recOf[e] : m0 + this.addedRec[e - loaded]; n++;
       }
     } else {
       const addrOf = (e: number) => e < loaded ? this.addrs[e] : this.addedAddrs[e - loaded];

@@ -243,16 +243,21 @@ function decodeBlock(c: Cpu, rip: number, buf: PageBuf, pn: number, off: number,
       if (addr >= limit) break;
       if (n > 0 && mem.marks.has(addr)) break;
       const k = store !== null ? store.find(addr, bytes, pos) : -1;
-      let insn: Insn = null, t: Translated;
+      let insn: Insn = null, t: Translated | undefined;
       if (k === RUNS_PAST && !(windowed && nextBuf)) {
         // as when iced runs out of bytes, below
         if (n > 0) break;
         if (!windowed) return null;
         throw new PageFault(pageEnd, 'exec', mem.protOf(pageEnd) >= 0);
       }
+      let op: Op | undefined;
       if (k >= 0) {
         store!.use(k);
-        t = translate(null, addr, bytes, pos);
+        op = store!.opOf(k);
+        if (op === undefined) {
+          t = translate(null, addr, bytes, pos, false);
+          if (t.shared) store!.setOp(k, t.op);
+        }
       } else {
         if (dec === null) dec = own ? new Decoder(64, bytes, DecoderOptions.None) : pageDecoder(buf);
         if (decNext !== addr) { dec.position = pos; dec.ip = BigInt(addr); }
@@ -268,16 +273,17 @@ function decodeBlock(c: Cpu, rip: number, buf: PageBuf, pn: number, off: number,
           throw new PageFault(pageEnd, 'exec', mem.protOf(pageEnd) >= 0);
         }
         decNext = addr + insnLength(insn);
-        if (store !== null) store.add(insn, addr, bytes, pos, insnLength(insn));
+        if (store !== null) store.add(insn, addr, bytes, pos, insnLength(insn), t.shared ? t.key : null);
       }
       const len = insnLength(insn); // translate() read the instruction: its fields are at hand
       if (addr + len > pageEnd && nextBuf) nextBuf.crossInto = true;
-      ops[n] = t.op; addrs[n] = addr; n++;
+      ops[n] = op ?? t!.op; addrs[n] = addr; n++;
       next = addr + len;
       // translate() ends the block at every control-flow instruction (and #UD): only then is the flow asked for
-      if (t.end) {
+      // (a shared op never does)
+      if (op === undefined && t!.end) {
         const fc = flowControl(insn);
-        const direct = (fc === FC.ConditionalBranch || fc === FC.UnconditionalBranch) && !t.ud && opKind(insn, 0) === OK.NearBranch64;
+        const direct = (fc === FC.ConditionalBranch || fc === FC.UnconditionalBranch) && !t!.ud && opKind(insn, 0) === OK.NearBranch64;
         // A conditional branch continues the block at its fall-through (a side exit) while there is room, except
         // one back to the block's start: that closes a loop (Block.loop).
         if (direct) { lastTarget = branchTarget(insn); lastBranch = n - 1; }

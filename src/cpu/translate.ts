@@ -50,10 +50,20 @@ export interface Translated {
   end: boolean;
   /** The instruction raises #UD (undefined, or not something this CPU has). */
   ud?: boolean;
+  /** The op depends on the instruction's bytes only (shared by every instruction with them): `key` is the bytes. */
+  shared: boolean;
+  key: string;
 }
 
-const ANSWER: Translated = { op: () => {}, end: false, ud: false };
-function answer(op: Op, end: boolean, ud = false): Translated { ANSWER.op = op; ANSWER.end = end; ANSWER.ud = ud; return ANSWER; }
+const ANSWER: Translated = { op: () => {}, end: false, ud: false, shared: false, key: '' };
+function answer(op: Op, end: boolean, ud = false): Translated {
+  ANSWER.op = op; ANSWER.end = end; ANSWER.ud = ud; ANSWER.shared = false;
+  return ANSWER;
+}
+function sharedAnswer(op: Op, key: string): Translated {
+  ANSWER.op = op; ANSWER.end = false; ANSWER.ud = false; ANSWER.shared = true; ANSWER.key = key;
+  return ANSWER;
+}
 
 let formatter: Formatter | null = null;
 /**
@@ -116,14 +126,16 @@ function bytesKey(d: Uint8Array, p: number, len: number): string {
 /**
  * The closure for the instruction insninfo describes (nextInsn: iced's `insn`; nextRecord: a decode cache record,
  * insn null), at `addr` in d[pos...] (the bytes are a range of the decoder's buffer: no copy per instruction; some
- * may be missing when an invalid instruction ran out of them).
+ * may be missing when an invalid instruction ran out of them). `share`: look up and keep ops that depend only on the
+ * bytes in the shared map (the decode cache keeps them by record instead).
  */
-export function translate(insn: Insn, addr: number, d: Uint8Array, pos = 0): Translated {
+export function translate(insn: Insn, addr: number, d: Uint8Array, pos = 0, share = true): Translated {
   const len = insnLength(insn);
   const n = Math.max(1, Math.min(len, d.length - pos)); // the bytes that are there
-  const key = bytesKey(d, pos, n);
-  const hit = shared.get(key);
-  if (hit !== undefined) return answer(hit, false);
+  // `share` false: the caller keeps shared ops itself (by decode cache record), no key is made
+  const key = share ? bytesKey(d, pos, n) : '';
+  const hit = share ? shared.get(key) : undefined;
+  if (hit !== undefined) return sharedAnswer(hit, key);
   const m: Mnemonic = mnemonic(insn);
   const next = addr + len;
   if (m === MN.INVALID) { // the mnemonic of Code.INVALID
@@ -139,8 +151,11 @@ export function translate(insn: Insn, addr: number, d: Uint8Array, pos = 0): Tra
       // shared unless RIP-relative (the memory operand is read only when there is one: each field is a wasm call)
       const base = hasMemoryOperand(insn) ? memInfo(insn).base : RG.None;
       if (base !== RG.RIP && base !== RG.EIP && n === len) {
-        if (shared.size >= SHARED_MAX) shared.clear();
-        shared.set(key, pure);
+        if (share) {
+          if (shared.size >= SHARED_MAX) shared.clear();
+          shared.set(key, pure);
+        }
+        return sharedAnswer(pure, key);
       }
       return answer(pure, false);
     }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
 import { Decoder, DecoderOptions, Instruction, Mnemonic } from 'iced-x86';
-import { DecodedStore, RUNS_PAST } from '../../../src/cpu/decodedStore';
+import { DecodedStore, RECORD, RUNS_PAST } from '../../../src/cpu/decodedStore';
 import { branchTarget, insnLength, memInfo, mnemonic, nextInsn } from '../../../src/cpu/insninfo';
 import { Kernel } from '../../../src/linux';
 import { buildPrograms } from '../linux/goFixtures';
@@ -27,7 +27,7 @@ function addAll(store: DecodedStore, bytes: Uint8Array, base: number): { addr: n
     const pos = dec.position;
     dec.decodeOut(insn);
     nextInsn(insn);
-    store.add(insn, base + pos, bytes, pos, insn.length);
+    store.add(insn, base + pos, bytes, pos, insn.length, null);
     out.push({ addr: base + pos, len: insn.length });
   }
   dec.free(); insn.free();
@@ -91,6 +91,32 @@ test('a later run adds to what it loaded; an address decoded again keeps its lat
   assert.ok(u.find(0x7fff_0000_1004, CODE, 4) >= 0);
   u.use(u.find(0x7fff_0000_1004, CODE, 4));
   assert.equal(branchTarget(null), 0x7fff_0000_1000);
+});
+
+test('instructions whose op depends only on their bytes share one record; each remembers its op', () => {
+  const s = DecodedStore.empty();
+  const mov = CODE.subarray(0, 4); // mov rax,[rbx+8], at two addresses
+  for (const base of [0x401000, 0x402000]) {
+    const dec = new Decoder(64, mov, DecoderOptions.None);
+    dec.ip = BigInt(base);
+    const insn = new Instruction();
+    dec.decodeOut(insn);
+    nextInsn(insn);
+    s.add(insn, base, mov, 0, 4, 'mov rax,[rbx+8]');
+    dec.free(); insn.free();
+  }
+  const unshared = DecodedStore.empty();
+  addAll(unshared, mov, 0x401000);
+  addAll(unshared, mov, 0x402000);
+  const one = s.serialize(ICED, crc32), two = unshared.serialize(ICED, crc32);
+  assert.equal(two.length - one.length, RECORD, 'one record fewer');
+  const t = roundTrip(s);
+  const a = t.find(0x401000, mov, 0), b = t.find(0x402000, mov, 0);
+  assert.ok(a >= 0 && a === b);
+  const op = () => {};
+  assert.equal(t.opOf(a), undefined);
+  t.setOp(a, op);
+  assert.equal(t.opOf(b), op);
 });
 
 test('a store that does not collect keeps nothing', () => {
