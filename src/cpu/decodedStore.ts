@@ -65,7 +65,7 @@ export class DecodedStore {
   private addedWords = new Int32Array(0);
   private recByKey = new Map<string, number>();
   /** The op translated from a loaded record, when it depends on the bytes only (translate's shared ops). */
-  private ops: (Op | undefined)[] = [];
+  private ops: (Op | undefined)[];
   private facts = new Map<number, CodeFacts>();
   /** Instructions translated from a record, and decoded by iced, in this run. */
   hits = 0;
@@ -80,6 +80,8 @@ export class DecodedStore {
     this.recOf = recOf;
     this.recs = recs;
     this.words = new Int32Array(recs.buffer, recs.byteOffset, recs.byteLength >> 2);
+    // its length at once: set in any order, the array stays a plain list of slots (not a dictionary)
+    this.ops = new Array<Op | undefined>(recs.byteLength / RECORD);
     for (const f of facts) this.facts.set(f.code, f);
   }
 
