@@ -14,7 +14,7 @@ import type { PageBuf } from './memory';
 import * as M_memory from './memory';
 const { PageFault, PAGE_SIZE, CODE_GEN } = M_memory;
 import type { Op } from './operands';
-import { branchTarget, flowControl, insnCode, insnLength, nextInsn, opKind, type Insn } from './insninfo';
+import { branchTarget, flowControl, insnCode, insnLength, nextInsn, opKind, readsMemory, type Insn } from './insninfo';
 import * as M_translate from './translate';
 const { translate } = M_translate;
 import type { Translated } from './translate';
@@ -115,6 +115,16 @@ const MAX_BLOCK = 48;
 const WINDOW = 240;
 /** The Instruction iced decodes into (made on first use: a run served by the decode cache never loads iced). */
 let scratch: Instruction | null = null;
+
+/**
+ * Makes iced-x86 ready now (its WebAssembly compiled, the layout of its Instruction checked), for a run that will
+ * decode with it: at start-up the files read so far lie in one buffer whose pages are in memory already
+ * (boot/readOnce.ts), and iced's module is read there instead of into fresh memory (~370 page faults).
+ */
+export function prepareDecoder(): void {
+  scratch ??= new Instruction();
+  readsMemory();
+}
 const NO_EXITS: number[] = [];
 const NO_OP: Op = () => {};
 /** A block's ops and addresses are collected here and copied out at their final length (no growing arrays). */

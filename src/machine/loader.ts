@@ -16,6 +16,7 @@ import type { Thread } from '../linux/thread';
 import type { RuntimeHooks } from '../debuginfo/goBinary';
 import { RealTracer } from './realTracer';
 import { openDecodeCache } from './decodeCache';
+import { prepareDecoder } from '../cpu/decoder';
 import type { MemoryReader } from '../goruntime/reader/memoryReader';
 
 export interface LoadedProgram {
@@ -103,6 +104,8 @@ function loadElf(path: string, opts: LaunchOptions, io: KernelIO, shownName?: st
     throw new Error(`${path}: ${(e as Error).message}`);
   }
   kernel.memory.decoded = openDecodeCache(path) ?? null;
+  // nothing decoded before: iced will decode it all (made ready while the start-up's read buffer is at hand)
+  if (kernel.memory.decoded === null || kernel.memory.decoded.size === 0) prepareDecoder();
   const bytes = file.bytes;
   if (plain) {
     return { kind: 'elf', kernel, info: new DebugInfo([], [], []), virtualSources: new Map(), isNative: () => false, sourcePathFor: (p) => p, warnings: [] };
