@@ -1,7 +1,7 @@
 // Decoded instructions kept from one run of a program for the next (the decode cache on disk is this store's
 // bytes: machine/decodeCache.ts). A record is what iced-x86 wrote for an instruction at an address; translating
 // from it needs no call into iced, so a run that finds every instruction here never loads iced's WebAssembly
-// (Go hello world: ~22,000 instructions decoded; iced's module, tables and decoding ~25 ms and ~700 page faults).
+// (Go hello world: ~22,000 instructions decoded; iced's module, tables and decoding ~25 ms and ~400 page faults).
 //
 // A record is used only when the instruction's bytes in memory are the bytes it was decoded from: decoding is a
 // function of the bytes and the address, so a record can never describe other code (a rebuilt program, code

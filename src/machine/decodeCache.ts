@@ -5,7 +5,7 @@
 // Keeping the records costs the run that keeps them (~30 ms for hello world: copying ~22,000 records and writing
 // them, in code V8 has not compiled), so a program's first run only notes that it ran (an empty cache file); its
 // second run keeps what iced decoded; a later run that decodes something new adds it. A program run once pays
-// nothing. One file per program file (its real path, size and modification time). Where: $GOSYSCALL_CACHE_DIR,
+// nothing. One file per program file (its real path and Go build ID, see decodeCacheFile). Where: $GOSYSCALL_CACHE_DIR,
 // else $XDG_CACHE_HOME/gosyscall, else ~/.cache/gosyscall, else the temp folder. GOSYSCALL_NO_DECODE_CACHE=1
 // turns it off.
 import fs = require('node:fs');
@@ -30,14 +30,35 @@ export function decodeCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(os.tmpdir(), `gosyscall-${process.getuid?.() ?? 'user'}`);
 }
 
-/** The cache file of the program file at `program` (it exists). */
+/**
+ * The cache file of the program file at `program` (it exists): by its real path and its Go build ID, or else its size
+ * and modification time. The build ID changes only when the program does: a `.go` program the debugger builds again
+ * (go build rewrites the file at every launch) keeps its cache.
+ */
 export function decodeCacheFile(program: string, dir = decodeCacheDir()): string {
   const real = fs.realpathSync(program);
   const st = fs.statSync(real);
+  const id = goBuildId(real) ?? `${st.size}:${st.mtimeMs}`;
   // two CRC-32s (not node:crypto: its first hash costs ~7 ms); files that meet in a name only displace each other
   const hex = (s: string) => (crc32!(Buffer.from(s)) >>> 0).toString(16).padStart(8, '0');
-  const key = hex(real) + hex(`${st.size}:${st.mtimeMs}`);
-  return path.join(dir, `${path.basename(real).replace(/[^\w.-]/g, '_')}-${key}.decode`);
+  return path.join(dir, `${path.basename(real).replace(/[^\w.-]/g, '_')}-${hex(real)}${hex(id)}.decode`);
+}
+
+/**
+ * The Go build ID of an ELF program: the `.note.go.buildid` note (name "Go", type 4), which Go's linker puts at the
+ * start of the text, in the file's first pages. Undefined when it is not there.
+ */
+export function goBuildId(file: string): string | undefined {
+  const head = Buffer.alloc(8192);
+  const fd = fs.openSync(file, 'r');
+  let n: number;
+  try { n = fs.readSync(fd, head, 0, head.length, 0); } finally { fs.closeSync(fd); }
+  for (let p = head.indexOf('Go\0\0', 12, 'latin1'); p >= 12 && p + 4 <= n; p = head.indexOf('Go\0\0', p + 1, 'latin1')) {
+    if (head.readUInt32LE(p - 12) !== 4 || head.readUInt32LE(p - 4) !== 4) continue; // namesz 4, type 4
+    const size = head.readUInt32LE(p - 8);
+    if (size > 0 && size <= 256 && p + 4 + size <= n) return head.toString('latin1', p + 4, p + 4 + size);
+  }
+  return undefined;
 }
 
 /** Stores to write when the process ends, by file. */

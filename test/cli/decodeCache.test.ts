@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { join, resolve } from 'node:path';
-import { buildPrograms } from '../unit/linux/goFixtures';
+import { goBuildId } from '../../src/machine/decodeCache';
+import { buildPrograms, GO } from '../unit/linux/goFixtures';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const CLI = join(ROOT, 'bin', 'gosyscall.js');
@@ -18,9 +19,12 @@ function gosyscall(args: string[], env: Record<string, string>) {
 }
 
 test('decode cache: empty after the first run, filled by the second, read by the third; traces identical throughout', () => {
-  const bin = buildPrograms();
   const dir = fs.mkdtempSync(join(os.tmpdir(), 'gs-dcache-'));
   try {
+    // a copy of the program: the test rewrites it as `go build` would
+    fs.mkdirSync(join(dir, 'prog'));
+    const bin = join(dir, 'prog', 'programs');
+    fs.copyFileSync(buildPrograms(), bin);
     const env = { GOSYSCALL_CACHE_DIR: dir, GOSYSCALL_NO_DECODE_CACHE: '' };
     const args = ['trace', bin, '--json', '--gomaxprocs', '2', '--', 'goroutines'];
     const files = () => fs.readdirSync(dir).filter((f) => f.endsWith('.decode'));
@@ -55,6 +59,14 @@ test('decode cache: empty after the first run, filled by the second, read by the
     assert.equal(r.out, off.out);
     assert.ok(fs.readFileSync(file).equals(content!), 'written anew, as the second run wrote it');
 
+    // the same program written again (as `go build -o` does at every launch): its Go build ID keeps the cache
+    fs.copyFileSync(bin, bin + '.new');
+    fs.renameSync(bin + '.new', bin);
+    const again = gosyscall(args, env);
+    assert.equal(again.out, off.out);
+    assert.equal(files().length, 1, 'no second cache file');
+    assert.ok(fs.readFileSync(file).equals(content!), 'the same file, nothing added');
+
     // the plain run (no trace) shares the cache: same output as without it
     const plain = gosyscall(['run', bin, '--', 'hello'], env);
     assert.deepEqual([plain.code, plain.out, plain.err], [0, 'hello, world\n', '']);
@@ -67,4 +79,12 @@ test('decode cache: a folder that cannot be made does not stop the run', () => {
   const bin = buildPrograms();
   const r = gosyscall(['run', bin, '--', 'hello'], { GOSYSCALL_CACHE_DIR: '/proc/no-such-folder/gosyscall', GOSYSCALL_NO_DECODE_CACHE: '' });
   assert.deepEqual([r.code, r.out, r.err], [0, 'hello, world\n', '']);
+});
+
+test("a Go program's build ID, as `go tool buildid` reads it, names its cache file; other programs have none", () => {
+  const bin = buildPrograms();
+  const want = spawnSync(GO, ['tool', 'buildid', bin], { encoding: 'utf8' });
+  assert.equal(want.status, 0, want.stderr);
+  assert.equal(goBuildId(bin), want.stdout.trim());
+  assert.equal(goBuildId(process.execPath), undefined);
 });
