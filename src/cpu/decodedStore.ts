@@ -67,6 +67,8 @@ export class DecodedStore {
   /** The op translated from a loaded record, when it depends on the bytes only (translate's shared ops). */
   private ops: (Op | undefined)[];
   private facts = new Map<number, CodeFacts>();
+  /** 1 for each Code with facts (a record of another Code is not used). */
+  private known = new Uint8Array(0x10000);
   /** Instructions translated from a record, and decoded by iced, in this run. */
   hits = 0;
   misses = 0;
@@ -82,7 +84,7 @@ export class DecodedStore {
     this.words = new Int32Array(recs.buffer, recs.byteOffset, recs.byteLength >> 2);
     // its length at once: set in any order, the array stays a plain list of slots (not a dictionary)
     this.ops = new Array<Op | undefined>(recs.byteLength / RECORD);
-    for (const f of facts) this.facts.set(f.code, f);
+    for (const f of facts) { this.facts.set(f.code, f); this.known[f.code] = 1; }
   }
 
   /** A store with no records that keeps what iced decodes, or (`collects` false) does not. */
@@ -146,7 +148,7 @@ export class DecodedStore {
     const rec = this.recOf[k], r = this.recs, at = rec * RECORD;
     if (at >= r.length) return -1; // damaged (the checksum makes it unlikely)
     const len = r[at + LEN_AT], have = Math.min(len, d.length - pos);
-    if (len < 1 || len > 15 || !this.facts.has(r[at + CODE_AT] | (r[at + CODE_AT + 1] << 8))) return -1;
+    if (len < 1 || len > 15 || this.known[r[at + CODE_AT] | (r[at + CODE_AT + 1] << 8)] !== 1) return -1;
     const head = have < 8 ? have : 8;
     for (let i = 0; i < head; i++) if (r[at + i] !== d[pos + i]) return -1;
     for (let i = 8; i < have; i++) if (r[at + FIELDS_SIZE - 8 + i] !== d[pos + i]) return -1;
@@ -180,6 +182,7 @@ export class DecodedStore {
         const f = codeFacts(insn);
         if (f === undefined) return;
         this.facts.set(code, f);
+        this.known[code] = 1;
       }
       rec = this.nRecs;
       if (rec * RECORD === this.added.length) this.growRecords();
