@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
 import { Decoder, DecoderOptions, Instruction, Mnemonic } from 'iced-x86';
-import { DecodedStore, RECORD, RUNS_PAST } from '../../../src/cpu/decodedStore';
+import { DecodedStore, indexOf, RECORD, RUNS_PAST } from '../../../src/cpu/decodedStore';
 import { branchTarget, insnLength, memInfo, mnemonic, nextInsn } from '../../../src/cpu/insninfo';
 import { Kernel } from '../../../src/linux';
 import { buildPrograms } from '../linux/goFixtures';
@@ -117,6 +117,53 @@ test('instructions whose op depends only on their bytes share one record; each r
   assert.equal(t.opOf(a), undefined);
   t.setOp(a, op);
   assert.equal(t.opOf(b), op);
+});
+
+test('finds each of thousands of addresses spread unevenly, and none between them (below 2^31 and above 2^32)', () => {
+  for (const origin of [0x401000, 0x7fff_0000_0000]) {
+    const s = DecodedStore.empty();
+    // clusters of code with gaps of every size, as functions and padding in a binary, and one far away (a guess
+    // in proportion to the address is then far off)
+    let base = origin, x = 12345;
+    const at: number[] = [];
+    for (let i = 0; i < 800; i++) {
+      x = (x * 1103515245 + 12345) >>> 0;
+      base += CODE.length + (x % 7 === 0 ? (x >>> 8) % 65536 : x % 37) + (i === 600 ? 0x1000_0000 : 0);
+      for (const { addr } of addAll(s, CODE, base)) at.push(addr);
+    }
+    const t = roundTrip(s);
+    assert.equal(t.size, at.length);
+    // in a scrambled order: each lookup searches (the one after the last found is tried first)
+    let found = 0;
+    const offsets = [0, 4, 10, 17];
+    for (let j = 0, i = 0; j < at.length; j++, i = (i + 1231) % at.length) {
+      if (t.find(at[i], CODE, offsets[i % 4]) >= 0) found++;
+      assert.equal(t.find(at[i] + 1, CODE, offsets[i % 4]), -1, `between, near ${at[i]}`);
+    }
+    assert.equal(found, at.length);
+    assert.equal(t.find(origin - 1, CODE, 0), -1);
+    assert.equal(t.find(base + 1000, CODE, 0), -1);
+  }
+});
+
+test("the address search agrees with Array's indexOf on 3,000 ascending lists, evenly and unevenly spread", () => {
+  let x = 7;
+  const next = () => (x = (x * 1103515245 + 12345) >>> 0);
+  for (let t = 0; t < 3000; t++) {
+    const n = 1 + (t % 300);
+    const a = new Int32Array(n);
+    let v = 100;
+    for (let k = 0; k < n; k++) { v += 1 + (next() % 5 === 0 ? x % 5000 : x % 7); a[k] = v; }
+    if (t % 3 === 0 && n > 2) for (let k = n >> 1; k < n; k++) a[k] += 1 << 24; // one far cluster
+    const list = Array.from(a);
+    for (let k = 0; k < n; k++) {
+      assert.equal(indexOf(a, a[k]), k);
+      assert.equal(indexOf(a, a[k] + 1), list.indexOf(a[k] + 1));
+      assert.equal(indexOf(Float64Array.from(a), a[k]), k);
+    }
+    assert.equal(indexOf(a, a[0] - 1), -1);
+  }
+  assert.equal(indexOf(new Int32Array(0), 5), -1);
 });
 
 test('a store that does not collect keeps nothing', () => {
