@@ -179,7 +179,7 @@ export class DecodedStore {
     if (code === 0 || this.addrs.length + this.nAdded >= MAX_RECORDS || len < 1 || len > 15 || pos + len > d.length) return;
     let rec = key !== null ? this.recByKey.get(key) : undefined;
     if (rec === undefined) {
-      if (!this.facts.has(code)) {
+      if (this.known[code] !== 1) {
         const f = codeFacts(insn);
         if (f === undefined) return;
         this.facts.set(code, f);
@@ -251,21 +251,22 @@ export class DecodedStore {
   private index(m0: number): [Float64Array, Uint32Array] {
     const loaded = this.addrs.length, added = this.nAdded, total = loaded + added;
     const addrs = new Float64Array(total), recOf = new Uint32Array(total);
+    const loadedRec = this.recOf, addedRec = this.addedRec; // locals: the loops below run in V8's interpreter
     let n = 0;
     // each entry in address order; a later entry at the same address replaces the one before
     const keep = (a: number, e: number) => {
       if (n > 0 && addrs[n - 1] === a) n--;
-      addrs[n] = a; recOf[n] = e < loaded ? this.recOf[e] : m0 + this.addedRec[e - loaded]; n++;
+      addrs[n] = a; recOf[n] = e < loaded ? loadedRec[e] : m0 + addedRec[e - loaded]; n++;
     };
     if (this.packed && (loaded === 0 || this.addrs[loaded - 1] < TWO32)) {
-      const keys = new Float64Array(total);
-      for (let e = 0; e < loaded; e++) keys[e] = this.addrs[e] * ENTRIES + e;
+      const keys = new Float64Array(total), from = this.addrs;
+      for (let e = 0; e < loaded; e++) keys[e] = from[e] * ENTRIES + e;
       keys.set(this.keys.subarray(0, added), loaded);
       keys.sort();
       for (let i = 0; i < total; i++) {
         const key = keys[i], e = key % ENTRIES, a = (key - e) / ENTRIES;
         if (n > 0 && addrs[n - 1] === a) n--;
-        addrs[n] = a; recOf[n] = e < loaded ? this.recOf[e] : m0 + this.addedRec[e - loaded]; n++;
+        addrs[n] = a; recOf[n] = e < loaded ? loadedRec[e] : m0 + addedRec[e - loaded]; n++;
       }
     } else {
       const addrOf = (e: number) => e < loaded ? this.addrs[e] : this.addedAddrs[e - loaded];
