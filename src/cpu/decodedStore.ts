@@ -22,14 +22,17 @@ const LEN_AT = 38, CODE_AT = 32;
 /** A Code's facts in the file: code, mnemonic, memSize, memBytes (u16 each), opCount, flow, encoding, pad (u8). */
 const FACT = 12;
 const MAGIC = 0x43445347; // 'GSDC'
-const FORMAT = 1;
+const FORMAT = 2;
 /**
- * The file: magic, format, addresses, records, facts (u32 each), a pad; iced's version (16 ASCII bytes); a CRC-32 of
- * the rest and a pad. Then the addresses (float64, ascending), the record of each (u32; padded to 8 bytes), the
- * records (RECORD bytes each, in the order they were decoded), the Codes' facts.
+ * The file: magic, format, addresses, records, facts, the program's identity's length (u32 each); iced's version (16
+ * ASCII bytes); a CRC-32 of the rest and a pad. Then the program's identity (padded to 8 bytes), the addresses
+ * (float64, ascending), the record of each (u32; padded to 8 bytes), the records (RECORD bytes each, in the order
+ * they were decoded), the Codes' facts.
  */
 const HEADER = 24 + 16 + 8;
 const SUM_AT = 40;
+/** The identity of a program (its Go build ID, say) is at most this long. */
+const MAX_ID = 256;
 /** DecodedStore.find: the instruction runs past the bytes given. */
 export const RUNS_PAST = -2;
 /** Records a file may hold (a program writing code at run time could otherwise grow it without end). */
@@ -77,6 +80,15 @@ export class DecodedStore {
   /** Instructions translated from a record, and decoded by iced, in this run. */
   hits = 0;
   misses = 0;
+  /** The identity of the program the loaded records were written for ('' when none were). */
+  programId = '';
+  /**
+   * The program changed since (rebuilt): only the loaded addresses found in this run are saved again, with the
+   * records they use. Its unchanged code is found where it was; the rest would only grow the file.
+   */
+  compact = false;
+  /** 1 for each loaded address found in this run. */
+  private found: Uint8Array;
 
   private constructor(
     addrs: Float64Array<ArrayBufferLike>, recOf: Uint32Array<ArrayBufferLike>, recs: Uint8Array<ArrayBufferLike>, facts: CodeFacts[],
@@ -90,6 +102,7 @@ export class DecodedStore {
     this.words = new Int32Array(recs.buffer, recs.byteOffset, recs.byteLength >> 2);
     // its length at once: set in any order, the array stays a plain list of slots (not a dictionary)
     this.ops = new Array<Op | undefined>(recs.byteLength / RECORD);
+    this.found = new Uint8Array(addrs.length);
     for (const f of facts) { this.facts.set(f.code, f); this.known[f.code] = 1; }
   }
 
@@ -109,10 +122,10 @@ export class DecodedStore {
     const dv = new DataView(file.buffer, file.byteOffset, file.byteLength);
     if (dv.getUint32(0, true) !== MAGIC || dv.getUint32(4, true) !== FORMAT) return 'not a decode cache of this format';
     if (ascii(file.subarray(24, 40)) !== iced.slice(0, 16)) return 'made with another iced-x86';
-    const n = dv.getUint32(8, true), m = dv.getUint32(12, true), nf = dv.getUint32(16, true);
-    const at = { recOf: HEADER + n * 8, recs: HEADER + n * 8 + pad8(n * 4) };
+    const n = dv.getUint32(8, true), m = dv.getUint32(12, true), nf = dv.getUint32(16, true), idLen = dv.getUint32(20, true);
+    const at = layout(n, idLen);
     const factsAt = at.recs + m * RECORD;
-    if (n > MAX_RECORDS || m > MAX_RECORDS || nf > 0xffff || file.byteLength !== factsAt + nf * FACT) return 'damaged (size)';
+    if (n > MAX_RECORDS || m > MAX_RECORDS || nf > 0xffff || idLen > MAX_ID || file.byteLength !== factsAt + nf * FACT) return 'damaged (size)';
     if (checksum(file.subarray(HEADER)) !== dv.getUint32(SUM_AT, true)) return 'damaged (checksum)';
     const facts: CodeFacts[] = [];
     for (let i = 0, p = factsAt; i < nf; i++, p += FACT) {
@@ -125,14 +138,16 @@ export class DecodedStore {
     }
     for (const f of facts) knowCode(f);
     const o = file.byteOffset;
-    return new DecodedStore(new Float64Array(file.buffer, o + HEADER, n), new Uint32Array(file.buffer, o + at.recOf, n),
+    const store = new DecodedStore(new Float64Array(file.buffer, o + at.addrs, n), new Uint32Array(file.buffer, o + at.recOf, n),
       file.subarray(at.recs, factsAt), facts);
+    store.programId = ascii(file.subarray(HEADER, HEADER + idLen));
+    return store;
   }
 
   /** Addresses with a record (loaded, and decoded in this run). */
   get size(): number { return this.addrs.length + this.nAdded; }
-  /** This run decoded instructions the store did not have: it is worth saving. */
-  get changed(): boolean { return this.nAdded > 0; }
+  /** This run decoded instructions the store did not have, or the program changed: it is worth saving. */
+  get changed(): boolean { return this.nAdded > 0 || this.compact; }
 
   /**
    * The record of the instruction at `addr` whose bytes start at d[pos] (fewer than 15 may be there), or -1, or
@@ -155,6 +170,7 @@ export class DecodedStore {
     for (let i = 8; i < have; i++) if (r[at + FIELDS_SIZE - 8 + i] !== d[pos + i]) return -1;
     if (have < len) return RUNS_PAST;
     this.last = k;
+    this.found[k] = 1;
     return rec;
   }
 
@@ -218,20 +234,32 @@ export class DecodedStore {
    * The store as a file: the loaded records and this run's after them; each address's latest record (an address
    * decoded again had other bytes, or its block was rebuilt).
    */
-  serialize(iced: string, checksum: (b: Uint8Array) => number): Uint8Array {
-    const m0 = this.recs.length / RECORD, m = m0 + this.nRecs;
-    const [addrs, recOf] = this.index(m0);
+  serialize(iced: string, checksum: (b: Uint8Array) => number, programId = ''): Uint8Array {
+    const id = programId.slice(0, MAX_ID);
+    // the loaded records kept: all, or (compact) those the kept addresses use, renumbered in order
+    const loaded = this.recs.length / RECORD;
+    const renumber = this.compact ? new Int32Array(loaded).fill(-1) : null;
+    let m0 = loaded;
+    if (renumber !== null) {
+      m0 = 0;
+      const found = this.found, recOf = this.recOf;
+      for (let k = 0; k < found.length; k++) if (found[k] === 1 && renumber[recOf[k]] < 0) renumber[recOf[k]] = m0++;
+    }
+    const m = m0 + this.nRecs;
+    const [addrs, recOf] = this.index(m0, renumber);
     const n = addrs.length, facts = [...this.facts.values()];
-    const at = { recOf: HEADER + n * 8, recs: HEADER + n * 8 + pad8(n * 4) };
+    const at = layout(n, id.length);
     const factsAt = at.recs + m * RECORD;
     const out = new Uint8Array(factsAt + facts.length * FACT);
     const dv = new DataView(out.buffer);
     dv.setUint32(0, MAGIC, true); dv.setUint32(4, FORMAT, true);
-    dv.setUint32(8, n, true); dv.setUint32(12, m, true); dv.setUint32(16, facts.length, true);
+    dv.setUint32(8, n, true); dv.setUint32(12, m, true); dv.setUint32(16, facts.length, true); dv.setUint32(20, id.length, true);
     for (let i = 0; i < Math.min(16, iced.length); i++) out[24 + i] = iced.charCodeAt(i) & 0x7f;
-    new Float64Array(out.buffer, HEADER, n).set(addrs);
+    for (let i = 0; i < id.length; i++) out[HEADER + i] = id.charCodeAt(i) & 0x7f;
+    new Float64Array(out.buffer, at.addrs, n).set(addrs);
     new Uint32Array(out.buffer, at.recOf, n).set(recOf);
-    out.set(this.recs, at.recs);
+    if (renumber === null) out.set(this.recs, at.recs);
+    else for (let r = 0; r < loaded; r++) if (renumber[r] >= 0) out.set(this.recs.subarray(r * RECORD, (r + 1) * RECORD), at.recs + renumber[r] * RECORD);
     out.set(this.added.subarray(0, this.nRecs * RECORD), at.recs + m0 * RECORD);
     let p = factsAt;
     for (const f of facts) {
@@ -248,15 +276,18 @@ export class DecodedStore {
    * after the m0 loaded ones). Sorted natively as packed keys when every address is below 2^32 (no call back per
    * comparison: this runs in code V8 has not compiled, as the process ends).
    */
-  private index(m0: number): [Float64Array, Uint32Array] {
+  private index(m0: number, renumber: Int32Array | null): [Float64Array, Uint32Array] {
     const loaded = this.addrs.length, added = this.nAdded, total = loaded + added;
     const addrs = new Float64Array(total), recOf = new Uint32Array(total);
-    const loadedRec = this.recOf, addedRec = this.addedRec; // locals: the loops below run in V8's interpreter
+    // locals: the loops below run in V8's interpreter
+    const loadedRec = this.recOf, addedRec = this.addedRec, found = this.found;
     let n = 0;
-    // each entry in address order; a later entry at the same address replaces the one before
+    // each entry in address order; a later entry at the same address replaces the one before; a loaded address not
+    // found in this run is dropped when compacting
     const keep = (a: number, e: number) => {
+      if (e < loaded && renumber !== null && found[e] !== 1) return;
       if (n > 0 && addrs[n - 1] === a) n--;
-      addrs[n] = a; recOf[n] = e < loaded ? loadedRec[e] : m0 + addedRec[e - loaded]; n++;
+      addrs[n] = a; recOf[n] = e >= loaded ? m0 + addedRec[e - loaded] : renumber !== null ? renumber[loadedRec[e]] : loadedRec[e]; n++;
     };
     if (this.packed && (loaded === 0 || this.addrs[loaded - 1] < TWO32)) {
       const keys = new Float64Array(total), from = this.addrs;
@@ -264,9 +295,8 @@ export class DecodedStore {
       keys.set(this.keys.subarray(0, added), loaded);
       keys.sort();
       for (let i = 0; i < total; i++) {
-        const key = keys[i], e = key % ENTRIES, a = (key - e) / ENTRIES;
-        if (n > 0 && addrs[n - 1] === a) n--;
-        addrs[n] = a; recOf[n] = e < loaded ? loadedRec[e] : m0 + addedRec[e - loaded]; n++;
+        const key = keys[i], e = key % ENTRIES;
+        keep((key - e) / ENTRIES, e);
       }
     } else {
       const addrOf = (e: number) => e < loaded ? this.addrs[e] : this.addedAddrs[e - loaded];
@@ -306,7 +336,13 @@ export function indexOf(addrs: Int32Array | Float64Array<ArrayBufferLike>, addr:
   return -1;
 }
 
-/** Bytes up to the first zero as ASCII (the header's iced version). */
+/** Where the parts of a file with n addresses and a program identity of idLen bytes start. */
+function layout(n: number, idLen: number): { addrs: number; recOf: number; recs: number } {
+  const addrs = HEADER + pad8(idLen);
+  return { addrs, recOf: addrs + n * 8, recs: addrs + n * 8 + pad8(n * 4) };
+}
+
+/** Bytes up to the first zero as ASCII (the header's iced version, a program's identity). */
 function ascii(b: Uint8Array): string {
   let s = '';
   for (let i = 0; i < b.length && b[i] !== 0; i++) s += String.fromCharCode(b[i]);

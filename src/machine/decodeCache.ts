@@ -5,7 +5,8 @@
 // Keeping the records costs the run that keeps them (~30 ms for hello world: copying ~22,000 records and writing
 // them, in code V8 has not compiled), so a program's first run only notes that it ran (an empty cache file); its
 // second run keeps what iced decoded; a later run that decodes something new adds it. A program run once pays
-// nothing. One file per program file (its real path and Go build ID, see decodeCacheFile). Where: $GOSYSCALL_CACHE_DIR,
+// nothing. One file per program file (its real path); a run of a program built again uses what is still the same
+// and saves only that with what it adds (DecodedStore.compact). Where: $GOSYSCALL_CACHE_DIR,
 // else $XDG_CACHE_HOME/gosyscall, else ~/.cache/gosyscall, else the temp folder. GOSYSCALL_NO_DECODE_CACHE=1
 // turns it off.
 import fs = require('node:fs');
@@ -31,17 +32,21 @@ export function decodeCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /**
- * The cache file of the program file at `program` (it exists): by its real path and its Go build ID, or else its size
- * and modification time. The build ID changes only when the program does: a `.go` program the debugger builds again
- * (go build rewrites the file at every launch) keeps its cache.
+ * The cache file of the program file at `program` (it exists), by its real path: a program built again (the debugger
+ * rebuilds a `.go` program at every launch) finds its unchanged code where it was (after an edit of Go hello world's
+ * main, 99 % of the instructions its start runs).
  */
 export function decodeCacheFile(program: string, dir = decodeCacheDir()): string {
   const real = fs.realpathSync(program);
-  const st = fs.statSync(real);
-  const id = goBuildId(real) ?? `${st.size}:${st.mtimeMs}`;
-  // two CRC-32s (not node:crypto: its first hash costs ~7 ms); files that meet in a name only displace each other
-  const hex = (s: string) => (crc32!(Buffer.from(s)) >>> 0).toString(16).padStart(8, '0');
-  return path.join(dir, `${path.basename(real).replace(/[^\w.-]/g, '_')}-${hex(real)}${hex(id)}.decode`);
+  // a CRC-32 (not node:crypto: its first hash costs ~7 ms); files that meet in a name only displace each other
+  const hex = (crc32!(Buffer.from(real)) >>> 0).toString(16).padStart(8, '0');
+  return path.join(dir, `${path.basename(real).replace(/[^\w.-]/g, '_')}-${hex}.decode`);
+}
+
+/** What tells one build of a program from another: its Go build ID, else its size and modification time. */
+export function programIdentity(program: string): string {
+  const st = fs.statSync(program);
+  return goBuildId(program) ?? `${st.size}:${st.mtimeMs}`;
 }
 
 /**
@@ -61,30 +66,36 @@ export function goBuildId(file: string): string | undefined {
   return undefined;
 }
 
-/** Stores to write when the process ends, by file. */
-const pending = new Map<string, DecodedStore>();
+/** Stores to write when the process ends, by file, with the identity of their program. */
+const pending = new Map<string, { store: DecodedStore; id: string }>();
 let hooked = false;
+/** A cache file smaller than this is read into memory of its own (an empty one, say), not the start-up's buffer. */
+const SMALL = 64 * 1024;
 
 /**
  * The decode cache for a run of `program`: what an earlier run left, or an empty store when there is none or it
  * cannot be used (another iced-x86, a damaged file: replaced, silently, as V8 replaces its code cache); saved when
- * the process exits, if this run added to it. Undefined when turned off.
+ * the process exits, if this run added to it or the program was built again. Undefined when turned off.
  */
 export function openDecodeCache(program: string): DecodedStore | undefined {
   if (process.env.GOSYSCALL_NO_DECODE_CACHE || crc32 === undefined) return undefined;
-  let file: string;
-  try { file = decodeCacheFile(program); } catch { return undefined; }
+  let file: string, id: string;
+  try { file = decodeCacheFile(program); id = programIdentity(program); } catch { return undefined; }
   let bytes: Buffer | undefined;
-  try { bytes = readOwned(file); } catch { /* the program's first run */ }
+  try {
+    // the start-up's buffer stays for iced's WebAssembly when iced will be needed (see prepareDecoder)
+    bytes = fs.statSync(file).size < SMALL ? fs.readFileSync(file) : readOwned(file);
+  } catch { /* the program's first run */ }
   let store = DecodedStore.empty(bytes !== undefined);
   if (bytes !== undefined) {
     const r = DecodedStore.parse(bytes, ICED_VERSION, crc32);
     if (typeof r !== 'string') {
       store = r;
+      store.compact = store.size > 0 && store.programId !== id;
       try { const now = new Date(); fs.utimesSync(file, now, now); } catch { /* read-only: still usable */ }
     }
   }
-  pending.set(file, store);
+  pending.set(file, { store, id });
   if (!hooked) { hooked = true; process.once('exit', saveDecodeCaches); }
   return store;
 }
@@ -94,12 +105,12 @@ export function openDecodeCache(program: string): DecodedStore | undefined {
  * together never leave half a file).
  */
 export function saveDecodeCaches(): void {
-  for (const [file, store] of pending) {
+  for (const [file, { store, id }] of pending) {
     if (store.collects && !store.changed) continue;
     const tmp = `${file}.${process.pid}.tmp`;
     try {
       makeDir(path.dirname(file));
-      fs.writeFileSync(tmp, (store.collects ? store : DecodedStore.empty()).serialize(ICED_VERSION, crc32!));
+      fs.writeFileSync(tmp, (store.collects ? store : DecodedStore.empty()).serialize(ICED_VERSION, crc32!, id));
       fs.renameSync(tmp, file);
       prune(path.dirname(file));
     } catch {

@@ -166,6 +166,31 @@ test("the address search agrees with Array's indexOf on 3,000 ascending lists, e
   assert.equal(indexOf(new Int32Array(0), 5), -1);
 });
 
+test('a store of a program built again keeps, when saved, only the loaded records this run found, and its additions', () => {
+  const s = DecodedStore.empty();
+  addAll(s, CODE, 0x401000);
+  addAll(s, CODE, 0x402000);
+  const file = s.serialize(ICED, crc32, 'build-1');
+  const t = DecodedStore.parse(file, ICED, crc32) as DecodedStore;
+  assert.equal(t.programId, 'build-1');
+  assert.equal(t.size, 8);
+  t.compact = true; // as the cache does when the program's identity changed
+  assert.ok(t.find(0x401000, CODE, 0) >= 0);
+  assert.ok(t.find(0x401004, CODE, 4) >= 0);
+  const moved = CODE.slice();
+  moved[3] = 0x10;
+  addAll(t, moved.subarray(0, 4), 0x403000); // what this build has that the last did not
+  const u = DecodedStore.parse(t.serialize(ICED, crc32, 'build-2'), ICED, crc32) as DecodedStore;
+  assert.equal(u.programId, 'build-2');
+  assert.equal(u.size, 3, 'two found, one added');
+  assert.ok(u.find(0x401000, CODE, 0) >= 0 && u.find(0x401004, CODE, 4) >= 0 && u.find(0x403000, moved, 0) >= 0);
+  assert.equal(u.find(0x402000, CODE, 0), -1, 'not found in the last run: dropped');
+  assert.equal(u.find(0x40100a, CODE, 10), -1);
+  u.use(u.find(0x401004, CODE, 4));
+  assert.equal(branchTarget(null), 0x401000, 'the records renumbered, each still its own');
+  assert.ok(t.serialize(ICED, crc32).length < file.length);
+});
+
 test('a store that does not collect keeps nothing', () => {
   const s = DecodedStore.empty(false);
   addAll(s, CODE, 0x401000);
