@@ -9,6 +9,7 @@ import path = require('node:path');
 import vm = require('node:vm');
 import { readOnce, releaseReadBuffer } from './readOnce';
 import { WARM } from './warm';
+import { replaceFile } from './replaceFile';
 import { withoutBaselineCompiler } from '../cpu/engine';
 
 /**
@@ -48,18 +49,8 @@ function writeCache(files: Iterable<string>, header: string, data: Buffer): void
   const head = Buffer.from(header.padEnd(header.length + ((8 - ((4 + Buffer.byteLength(header)) % 8)) % 8)), 'utf8');
   const len = Buffer.alloc(4);
   len.writeUInt32LE(head.length, 0);
-  for (const file of files) {
-    // write then rename: two runs ending together never leave half a file
-    const tmp = `${file}.${process.pid}.tmp`;
-    try {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(tmp, Buffer.concat([len, head, data]));
-      fs.renameSync(tmp, file);
-      return;
-    } catch {
-      try { fs.unlinkSync(tmp); } catch { /* nothing written */ }
-    }
-  }
+  const bytes = Buffer.concat([len, head, data]);
+  for (const file of files) if (replaceFile(file, bytes)) return;
 }
 
 /**

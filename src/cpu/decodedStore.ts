@@ -74,8 +74,8 @@ export class DecodedStore {
   private recByKey = new Map<string, number>();
   /** The op translated from a loaded record, when it depends on the bytes only (translate's shared ops). */
   private ops: (Op | undefined)[];
-  private facts = new Map<number, CodeFacts>();
-  /** 1 for each Code with facts (a record of another Code is not used). */
+  /** What iced derives from each Code the records have, and 1 for each such Code (a record of another is not used). */
+  private facts: CodeFacts[] = [];
   private known = new Uint8Array(0x10000);
   /** Instructions translated from a record, and decoded by iced, in this run. */
   hits = 0;
@@ -103,7 +103,7 @@ export class DecodedStore {
     // its length at once: set in any order, the array stays a plain list of slots (not a dictionary)
     this.ops = new Array<Op | undefined>(recs.byteLength / RECORD);
     this.found = new Uint8Array(addrs.length);
-    for (const f of facts) { this.facts.set(f.code, f); this.known[f.code] = 1; }
+    for (const f of facts) this.know(f);
   }
 
   /** A store with no records that keeps what iced decodes, or (`collects` false) does not. */
@@ -198,8 +198,7 @@ export class DecodedStore {
       if (this.known[code] !== 1) {
         const f = codeFacts(insn);
         if (f === undefined) return;
-        this.facts.set(code, f);
-        this.known[code] = 1;
+        this.know(f);
       }
       rec = this.nRecs;
       if (rec * RECORD === this.added.length) this.growRecords();
@@ -217,6 +216,8 @@ export class DecodedStore {
     else this.keys[k] = addr * ENTRIES + this.addrs.length + k;
     this.nAdded = k + 1;
   }
+
+  private know(f: CodeFacts): void { this.facts.push(f); this.known[f.code] = 1; }
 
   private growEntries(): void {
     const cap = Math.max(1024, this.addedAddrs.length * 2);
@@ -247,7 +248,7 @@ export class DecodedStore {
     }
     const m = m0 + this.nRecs;
     const [addrs, recOf] = this.index(m0, renumber);
-    const n = addrs.length, facts = [...this.facts.values()];
+    const n = addrs.length, facts = this.facts;
     const at = layout(n, id.length);
     const factsAt = at.recs + m * RECORD;
     const out = new Uint8Array(factsAt + facts.length * FACT);

@@ -240,6 +240,7 @@ function decodeBlock(c: Cpu, rip: number, buf: PageBuf, pn: number, off: number,
   // iced's Decoder, made at the first instruction the store does not have: one of its own (freed at the end) for a
   // window or for a page whose blocks were dropped since (growBlock), else the page's. `decNext`: where it is.
   const own = windowed || !buf.code;
+  const cut = !(windowed && nextBuf !== null);
   let dec: Decoder | null = null, decNext = -1;
   const ops = opsScratch, addrs = addrsScratch;
   let n = 0; // instructions so far
@@ -253,14 +254,9 @@ function decodeBlock(c: Cpu, rip: number, buf: PageBuf, pn: number, off: number,
       if (addr >= limit) break;
       if (n > 0 && mem.marks.has(addr)) break;
       const k = store !== null ? store.find(addr, bytes, pos) : -1;
-      let insn: Insn = null, t: Translated | undefined;
-      if (k === RUNS_PAST && !(windowed && nextBuf)) {
-        // as when iced runs out of bytes, below
-        if (n > 0) break;
-        if (!windowed) return null;
-        throw new PageFault(pageEnd, 'exec', mem.protOf(pageEnd) >= 0);
-      }
-      let op: Op | undefined;
+      let insn: Insn = null, t: Translated | undefined, op: Op | undefined;
+      // not in a window of both pages, an instruction may run past the bytes at hand (a window holds 15 of the next)
+      let runsPast = cut && k === RUNS_PAST;
       if (k >= 0) {
         store!.use(k);
         op = store!.opOf(k);
@@ -268,22 +264,24 @@ function decodeBlock(c: Cpu, rip: number, buf: PageBuf, pn: number, off: number,
           t = translate(null, addr, bytes, pos, false);
           if (t.shared) store!.setOp(k, t.op);
         }
-      } else {
+      } else if (!runsPast) {
         if (dec === null) dec = own ? new Decoder(64, bytes, DecoderOptions.None) : pageDecoder(buf);
         if (decNext !== addr) { dec.position = pos; dec.ip = BigInt(addr); }
         insn = scratch ??= new Instruction();
         dec.decodeOut(insn);
         nextInsn(insn);
         t = translate(insn, addr, bytes, pos);
-        if (t.ud && !(windowed && nextBuf) && insnCode(insn) === CODE_INVALID && dec.lastError === DE.NoMoreBytes) {
-          // The instruction runs past the page's end: the block ends before it, or it is decoded from a window; when
-          // the next page may not be executed, fault on that page when we get there.
-          if (n > 0) break;
-          if (!windowed) return null;
-          throw new PageFault(pageEnd, 'exec', mem.protOf(pageEnd) >= 0);
-        }
+        runsPast = cut && t.ud === true && insnCode(insn) === CODE_INVALID && dec.lastError === DE.NoMoreBytes;
         decNext = addr + insnLength(insn);
         if (store !== null) store.add(insn, addr, bytes, pos, insnLength(insn), t.shared ? t.key : null);
+      }
+      if (runsPast) {
+        // The instruction runs past the page's end (iced ran out of bytes, or the store's record needs more): the
+        // block ends before it, or it is decoded from a window; when the next page may not be executed, fault on
+        // that page when we get there.
+        if (n > 0) break;
+        if (!windowed) return null;
+        throw new PageFault(pageEnd, 'exec', mem.protOf(pageEnd) >= 0);
       }
       const len = insnLength(insn); // translate() read the instruction: its fields are at hand
       if (addr + len > pageEnd && nextBuf) nextBuf.crossInto = true;

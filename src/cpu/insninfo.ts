@@ -57,9 +57,21 @@ let fast: boolean | undefined;
 
 /** Address of insn's fields in wasm memory (views renewed when the memory grew: the old buffer is detached). */
 function at(insn: Instruction): number {
-  if (wasmU8.length === 0) { const b = wasmOf()!.memory!.buffer; wasmU8 = new Uint8Array(b); wasmI32 = new Int32Array(b); }
+  if (wasmU8.length === 0) viewWasm();
   u8 = wasmU8; i32 = wasmI32;
   return (insn as unknown as { __wbg_ptr: number }).__wbg_ptr + VALUE;
+}
+function viewWasm(): void { const b = wasmOf()!.memory!.buffer; wasmU8 = new Uint8Array(b); wasmI32 = new Int32Array(b); }
+
+/**
+ * After a call into iced that allocates (formatting an instruction): its memory may have grown, and views of the old
+ * buffer read nothing; the current instruction's fields are where they were in the new one.
+ */
+export function afterIcedAllocated(): void {
+  if (wasmU8.length !== 0 || !wasmOf()?.memory) return;
+  const current = u8 === wasmU8;
+  viewWasm();
+  if (current) { u8 = wasmU8; i32 = wasmI32; }
 }
 /** Fields of the current instruction (nextInsn, nextRecord) in u8/i32, or -1: read them through the getters. */
 let P = -1;
@@ -75,8 +87,8 @@ function displOf(p: number): number {
 }
 /** The memory operand's segment: the prefix's, else SS for a stack-pointer or frame-pointer base, else DS. */
 function segmentOf(p: number): number {
-  const prefix = (u8[p + FLAGS1] >> SEG_SHIFT) & SEG_MASK;
-  return prefix !== 0 ? RG_ES + prefix - 1 : SS_BASES.has(u8[p + BASE]) ? RG_SS : RG_DS;
+  const prefix = segmentPrefixOf(p);
+  return prefix !== NO_REGISTER ? prefix : SS_BASES.has(u8[p + BASE]) ? RG_SS : RG_DS;
 }
 /** mem_displ unsigned: a near branch's target (a small integer when it is one, as above). */
 function targetOf(p: number): number {

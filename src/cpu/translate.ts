@@ -16,7 +16,7 @@ const MN = pickEnum('Mnemonic', [
   'Stosd', 'Stosq', 'Stosw', 'Syscall', 'Ud0', 'Ud1', 'Ud2', 'Xgetbv',
 ]);
 import {
-  branchTarget, hasMemoryOperand, hasRepnePrefix, hasRepPrefix, immediateLow, insnLength, memInfo, mnemonic, opCount, opKind,
+  afterIcedAllocated, branchTarget, hasMemoryOperand, hasRepnePrefix, hasRepPrefix, immediateLow, insnLength, memInfo, mnemonic, opCount, opKind,
   segmentPrefix, type Insn,
 } from './insninfo';
 import type { Cpu } from './cpu';
@@ -80,7 +80,7 @@ function disasm(insn: Insn, addr: number, bytes: Uint8Array): string {
       own.dec.decodeOut(own.insn);
     }
     return formatter.format(insn ?? own!.insn);
-  } catch { return '(undisassemblable)'; } finally { own?.dec.free(); own?.insn.free(); }
+  } catch { return '(undisassemblable)'; } finally { own?.dec.free(); own?.insn.free(); afterIcedAllocated(); }
 }
 
 function hex(n: number): string { return '0x' + n.toString(16); }

@@ -2,7 +2,7 @@
 // same file (cpu/decodedStore.ts says what a record is and why a stale one is never used). A debugger runs the
 // same program again and again; from its third run on, Go hello world starts without iced-x86 (~20 ms of ~300).
 //
-// Keeping the records costs the run that keeps them (~30 ms for hello world: copying ~22,000 records and writing
+// Keeping the records costs the run that keeps them (~35–45 ms for hello world: copying ~22,000 records and writing
 // them, in code V8 has not compiled), so a program's first run only notes that it ran (an empty cache file); its
 // second run keeps what iced decoded; a later run that decodes something new adds it. A program run once pays
 // nothing. One file per program file (its real path); a run of a program built again uses what is still the same
@@ -14,6 +14,7 @@ import path = require('node:path');
 import zlib = require('node:zlib');
 import { DecodedStore } from '../cpu/decodedStore';
 import { readOwned } from '../boot/readOnce';
+import { replaceFile } from '../boot/replaceFile';
 import { version as ICED_VERSION } from 'iced-x86/package.json';
 
 /** Cache files kept in the folder; the least recently used go first. */
@@ -100,34 +101,14 @@ export function openDecodeCache(program: string): DecodedStore | undefined {
   return store;
 }
 
-/**
- * Writes every store that changed, and an empty one for a program's first run (write then rename: two runs ending
- * together never leave half a file).
- */
+/** Writes every store that changed, and an empty one for a program's first run. */
 export function saveDecodeCaches(): void {
   for (const [file, { store, id }] of pending) {
     if (store.collects && !store.changed) continue;
-    const tmp = `${file}.${process.pid}.tmp`;
-    try {
-      makeDir(path.dirname(file));
-      fs.writeFileSync(tmp, (store.collects ? store : DecodedStore.empty()).serialize(ICED_VERSION, crc32!, id));
-      fs.renameSync(tmp, file);
-      prune(path.dirname(file));
-    } catch {
-      try { fs.unlinkSync(tmp); } catch { /* nothing written */ }
-    }
+    const data = (store.collects ? store : DecodedStore.empty()).serialize(ICED_VERSION, crc32!, id);
+    if (replaceFile(file, data)) try { prune(path.dirname(file)); } catch { /* kept: an optimisation only */ }
   }
   pending.clear();
-}
-
-/**
- * mkdir -p, a level at a time (Node 20's recursive mkdirSync never returns for a path under /proc that does not
- * exist).
- */
-function makeDir(dir: string): void {
-  const missing: string[] = [];
-  for (let d = dir; !fs.existsSync(d) && missing.length < 16; d = path.dirname(d)) missing.push(d);
-  for (const d of missing.reverse()) fs.mkdirSync(d);
 }
 
 /** Keeps the KEEP_FILES most recently used cache files of the folder. */

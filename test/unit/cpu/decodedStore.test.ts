@@ -9,6 +9,8 @@ import { Decoder, DecoderOptions, Instruction, Mnemonic } from 'iced-x86';
 import { DecodedStore, indexOf, RECORD, RUNS_PAST } from '../../../src/cpu/decodedStore';
 import { branchTarget, insnLength, memInfo, mnemonic, nextInsn } from '../../../src/cpu/insninfo';
 import { Kernel } from '../../../src/linux';
+import { translate } from '../../../src/cpu/translate';
+import { FaultSignal } from '../../../src/cpu/fault';
 import { buildPrograms } from '../linux/goFixtures';
 
 const ICED = '1.21.0';
@@ -189,6 +191,29 @@ test('a store of a program built again keeps, when saved, only the loaded record
   u.use(u.find(0x401004, CODE, 4));
   assert.equal(branchTarget(null), 0x401000, 'the records renumbered, each still its own');
   assert.ok(t.serialize(ICED, crc32).length < file.length);
+});
+
+test('an instruction this CPU lacks, translated from a record, raises #UD naming it as when iced decoded it', () => {
+  const avx = Uint8Array.from([0xc5, 0xf8, 0x77]); // vzeroupper: decoded by iced, not something this CPU has
+  const messageOf = (t: { ud?: boolean; op: (c: never) => void }) => {
+    assert.equal(t.ud, true);
+    try { t.op(undefined as never); } catch (e) { return (e as FaultSignal).fault.message; }
+    return assert.fail('no fault');
+  };
+  const s = DecodedStore.empty();
+  const dec = new Decoder(64, avx, DecoderOptions.None);
+  dec.ip = 0x401000n;
+  const insn = new Instruction();
+  dec.decodeOut(insn);
+  nextInsn(insn);
+  const fromIced = messageOf(translate(insn, 0x401000, avx, 0));
+  s.add(insn, 0x401000, avx, 0, 3, null);
+  dec.free(); insn.free();
+  const t = roundTrip(s);
+  t.use(t.find(0x401000, avx, 0));
+  const fromRecord = messageOf(translate(null, 0x401000, avx, 0, false));
+  assert.match(fromRecord, /c5 f8 77 \(vzeroupper\)/);
+  assert.equal(fromRecord, fromIced);
 });
 
 test('a store that does not collect keeps nothing', () => {

@@ -4,7 +4,9 @@
 
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { Decoder, DecoderOptions, Instruction, OpKind } from 'iced-x86';
+import * as iced from 'iced-x86';
+import { Decoder, DecoderOptions, Formatter, Instruction, OpKind } from 'iced-x86';
+import { translate } from '../../../src/cpu/translate';
 import {
   branchTarget, codeFacts, copyFields, FIELDS_SIZE, flowControl, hasMemoryOperand, hasRepnePrefix, hasRepPrefix,
   immediateHigh, immediateLow, insnCode, insnLength, memInfo, mnemonic, nextInsn, nextRecord, opCount, opKind,
@@ -119,4 +121,24 @@ test('displacements and targets are small integers when they are: no heap number
   assert.deepEqual(got, [-8, 0x401000 + 11 + 0x10, 0x40100b]);
   for (const v of got) assert.ok(Number.isInteger(v) && (v | 0) === v, `${v}`);
   dec.free(); insn.free();
+});
+
+test("the fields stay readable after translating an unsupported instruction grows iced's memory (its disassembly)", () => {
+  const avx = Uint8Array.from([0xc5, 0xf8, 0x77]); // vzeroupper: #UD here, with its disassembly in the message
+  const proto = (Formatter as unknown as { prototype: { format(i: Instruction): string } }).prototype;
+  const format = proto.format;
+  const wasm = (iced as unknown as { __wasm: { memory: { grow(pages: number): number } } }).__wasm;
+  proto.format = function (this: unknown, i: Instruction) { wasm.memory.grow(1); return format.call(this, i); };
+  const dec = new Decoder(64, avx, DecoderOptions.None);
+  const insn = new Instruction();
+  try {
+    dec.decodeOut(insn);
+    nextInsn(insn);
+    const t = translate(insn, 0x401000, avx, 0);
+    assert.equal(t.ud, true);
+    assert.deepEqual([insnCode(insn), insnLength(insn), mnemonic(insn)], [insn.code, 3, insn.mnemonic]);
+  } finally {
+    proto.format = format;
+    dec.free(); insn.free();
+  }
 });
